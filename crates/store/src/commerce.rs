@@ -1,0 +1,545 @@
+//! Shops, customers and orders (with line items, fulfillments and refunds).
+
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use shopdesk_money::{Currency, Money};
+
+use crate::sync_state::{write_checkpoint, SyncCheckpoint};
+use crate::{
+    CustomerRecord, FulfillmentRecord, LineItemRecord, OrderRecord, RefundRecord, Result,
+    ShopRecord, Store, StoreError, TrackingRecord,
+};
+
+impl Store {
+    pub fn upsert_shop(&mut self, shop: &ShopRecord) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO shops (id, domain, name, currency_code) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(id) DO UPDATE SET domain = excluded.domain, name = excluded.name,
+                 currency_code = excluded.currency_code",
+            params![shop.id, shop.domain, shop.name, shop.currency.code()],
+        )?;
+        Ok(())
+    }
+
+    pub fn shop(&self) -> Result<Option<ShopRecord>> {
+        self.conn()
+            .query_row(
+                "SELECT id, domain, name, currency_code FROM shops ORDER BY rowid LIMIT 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()?
+            .map(|(id, domain, name, currency)| {
+                Ok(ShopRecord {
+                    id,
+                    domain,
+                    name,
+                    currency: parse_currency(&currency)?,
+                })
+            })
+            .transpose()
+    }
+
+    /// Writes a page of customers and, in the same transaction, where the sync stands.
+    pub fn upsert_customers_page(
+        &mut self,
+        customers: &[CustomerRecord],
+        checkpoint: Option<&SyncCheckpoint>,
+    ) -> Result<()> {
+        let tx = self.conn_mut().transaction()?;
+        for customer in customers {
+            upsert_customer(&tx, customer)?;
+        }
+        if let Some(checkpoint) = checkpoint {
+            write_checkpoint(&tx, checkpoint)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Writes a page of orders, each replacing its previous line items, fulfillments and
+    /// refunds, and where the sync stands, in one transaction.
+    pub fn upsert_orders_page(
+        &mut self,
+        orders: &[OrderRecord],
+        checkpoint: Option<&SyncCheckpoint>,
+    ) -> Result<()> {
+        let tx = self.conn_mut().transaction()?;
+        for order in orders {
+            upsert_order(&tx, order)?;
+        }
+        if let Some(checkpoint) = checkpoint {
+            write_checkpoint(&tx, checkpoint)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn customer(&self, id: &str) -> Result<Option<CustomerRecord>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1"),
+                [id],
+                customer_from_row,
+            )
+            .optional()?
+            .transpose()?)
+    }
+
+    pub fn customer_by_email(&self, email: &str) -> Result<Option<CustomerRecord>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE email = ?1
+                     ORDER BY updated_at DESC LIMIT 1"
+                ),
+                [email.trim()],
+                customer_from_row,
+            )
+            .optional()?
+            .transpose()?)
+    }
+
+    pub fn customers_count(&self) -> Result<i64> {
+        Ok(self.conn().query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
+    }
+
+    pub fn orders_count(&self) -> Result<i64> {
+        Ok(self.conn().query_row("SELECT count(*) FROM orders", [], |r| r.get(0))?)
+    }
+
+    /// Every customer, for the demo mailbox and for checks; ordered by id.
+    pub fn customers(&self) -> Result<Vec<CustomerRecord>> {
+        let mut stmt = self
+            .conn()
+            .prepare(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers ORDER BY id"))?;
+        let rows = stmt.query_map([], customer_from_row)?;
+        rows.map(|r| r?).collect()
+    }
+
+    pub fn order(&self, id: &str) -> Result<Option<OrderRecord>> {
+        let header = self
+            .conn()
+            .query_row(
+                &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
+                [id],
+                order_header_from_row,
+            )
+            .optional()?
+            .transpose()?;
+        header.map(|order| self.with_children(order)).transpose()
+    }
+
+    /// Ids of orders by name ("#1001"), for linking tickets to the orders they mention.
+    pub fn order_ids_by_names(&self, names: &[String]) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT name, id FROM orders WHERE name = ?1")?;
+        let mut found = Vec::new();
+        for name in names {
+            let mut rows = stmt.query([name])?;
+            while let Some(row) = rows.next()? {
+                found.push((row.get(0)?, row.get(1)?));
+            }
+        }
+        Ok(found)
+    }
+
+    /// A customer's orders with their details, newest first.
+    pub fn orders_for_customer(&self, customer_id: &str) -> Result<Vec<OrderRecord>> {
+        let headers = {
+            let mut stmt = self.conn().prepare(&format!(
+                "SELECT {ORDER_COLUMNS} FROM orders WHERE customer_id = ?1
+                 ORDER BY processed_at DESC, id DESC"
+            ))?;
+            let rows = stmt.query_map([customer_id], order_header_from_row)?;
+            rows.map(|r| r?).collect::<Result<Vec<_>>>()?
+        };
+        headers.into_iter().map(|o| self.with_children(o)).collect()
+    }
+
+    /// Every order with its details, ordered by id; for tests and reconciliation.
+    pub fn orders(&self) -> Result<Vec<OrderRecord>> {
+        let headers = {
+            let mut stmt = self
+                .conn()
+                .prepare(&format!("SELECT {ORDER_COLUMNS} FROM orders ORDER BY id"))?;
+            let rows = stmt.query_map([], order_header_from_row)?;
+            rows.map(|r| r?).collect::<Result<Vec<_>>>()?
+        };
+        headers.into_iter().map(|o| self.with_children(o)).collect()
+    }
+
+    fn with_children(&self, mut order: OrderRecord) -> Result<OrderRecord> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, name, sku, variant_title, quantity, current_quantity, refundable_quantity,
+                    unfulfilled_quantity, unit_price_amount, currency_code, variant_id, product_id
+             FROM line_items WHERE order_id = ?1 ORDER BY position",
+        )?;
+        let items = stmt.query_map([&order.id], |r| {
+            Ok((
+                LineItemRecord {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    sku: r.get(2)?,
+                    variant_title: r.get(3)?,
+                    quantity: r.get(4)?,
+                    current_quantity: r.get(5)?,
+                    refundable_quantity: r.get(6)?,
+                    unfulfilled_quantity: r.get(7)?,
+                    unit_price: Money::zero(order.total.currency),
+                    variant_id: r.get(10)?,
+                    product_id: r.get(11)?,
+                },
+                r.get::<_, String>(8)?,
+                r.get::<_, String>(9)?,
+            ))
+        })?;
+        for item in items {
+            let (mut item, amount, currency) = item?;
+            item.unit_price = Money::parse(&amount, &currency)?;
+            order.line_items.push(item);
+        }
+
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, status, display_status, created_at, delivered_at
+             FROM fulfillments WHERE order_id = ?1 ORDER BY created_at, id",
+        )?;
+        let fulfillments = stmt.query_map([&order.id], |r| {
+            Ok(FulfillmentRecord {
+                id: r.get(0)?,
+                status: r.get(1)?,
+                display_status: r.get(2)?,
+                created_at: r.get(3)?,
+                delivered_at: r.get(4)?,
+                tracking: Vec::new(),
+            })
+        })?;
+        let mut tracking_stmt = conn.prepare_cached(
+            "SELECT company, number, url FROM fulfillment_tracking
+             WHERE fulfillment_id = ?1 ORDER BY position",
+        )?;
+        for fulfillment in fulfillments {
+            let mut fulfillment = fulfillment?;
+            let tracking = tracking_stmt.query_map([&fulfillment.id], |r| {
+                Ok(TrackingRecord {
+                    company: r.get(0)?,
+                    number: r.get(1)?,
+                    url: r.get(2)?,
+                })
+            })?;
+            fulfillment.tracking = tracking.collect::<rusqlite::Result<_>>()?;
+            order.fulfillments.push(fulfillment);
+        }
+
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, created_at, note, amount, currency_code
+             FROM refunds WHERE order_id = ?1 ORDER BY created_at, id",
+        )?;
+        let refunds = stmt.query_map([&order.id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        for refund in refunds {
+            let (id, created_at, note, amount, currency) = refund?;
+            order.refunds.push(RefundRecord {
+                id,
+                created_at,
+                note,
+                amount: Money::parse(&amount, &currency)?,
+            });
+        }
+        Ok(order)
+    }
+}
+
+const CUSTOMER_COLUMNS: &str = "id, shop_id, display_name, first_name, last_name, email, phone,
+    number_of_orders, amount_spent, amount_spent_currency, tags, note, created_at, updated_at";
+
+fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Result<CustomerRecord>> {
+    let amount: String = r.get(8)?;
+    let currency: String = r.get(9)?;
+    let amount_spent = match Money::parse(&amount, &currency) {
+        Ok(money) => money,
+        Err(e) => return Ok(Err(e.into())),
+    };
+    let tags: String = r.get(10)?;
+    Ok(Ok(CustomerRecord {
+        id: r.get(0)?,
+        shop_id: r.get(1)?,
+        display_name: r.get(2)?,
+        first_name: r.get(3)?,
+        last_name: r.get(4)?,
+        email: r.get(5)?,
+        phone: r.get(6)?,
+        number_of_orders: r.get(7)?,
+        amount_spent,
+        tags: split_tags(&tags),
+        note: r.get(11)?,
+        created_at: r.get(12)?,
+        updated_at: r.get(13)?,
+    }))
+}
+
+fn upsert_customer(tx: &Transaction<'_>, c: &CustomerRecord) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO customers (id, shop_id, display_name, first_name, last_name, email, phone,
+             number_of_orders, amount_spent, amount_spent_currency, tags, note, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT(id) DO UPDATE SET shop_id = excluded.shop_id,
+             display_name = excluded.display_name, first_name = excluded.first_name,
+             last_name = excluded.last_name, email = excluded.email, phone = excluded.phone,
+             number_of_orders = excluded.number_of_orders, amount_spent = excluded.amount_spent,
+             amount_spent_currency = excluded.amount_spent_currency, tags = excluded.tags,
+             note = excluded.note, created_at = excluded.created_at,
+             updated_at = excluded.updated_at",
+    )?
+    .execute(params![
+        c.id,
+        c.shop_id,
+        c.display_name,
+        c.first_name,
+        c.last_name,
+        c.email,
+        c.phone,
+        c.number_of_orders,
+        c.amount_spent.amount.to_string(),
+        c.amount_spent.currency.code(),
+        c.tags.join(", "),
+        c.note,
+        c.created_at,
+        c.updated_at,
+    ])?;
+    Ok(())
+}
+
+const ORDER_COLUMNS: &str = "id, shop_id, customer_id, name, email, created_at, processed_at,
+    updated_at, cancelled_at, cancel_reason, closed_at, financial_status, fulfillment_status,
+    currency_code, presentment_currency_code, subtotal_amount, shipping_amount, tax_amount,
+    total_amount, current_total_amount, refunded_amount, presentment_total_amount, note, tags,
+    shipping_address, status_page_url";
+
+fn order_header_from_row(r: &Row<'_>) -> rusqlite::Result<Result<OrderRecord>> {
+    let text = |i: usize| r.get::<_, String>(i);
+    let currency = text(13)?;
+    let presentment = text(14)?;
+    let amounts = [
+        text(15)?,
+        text(16)?,
+        text(17)?,
+        text(18)?,
+        text(19)?,
+        text(20)?,
+    ];
+    let presentment_total = text(21)?;
+    let tags = text(23)?;
+    let address: Option<String> = r.get(24)?;
+    let header = (|| -> Result<OrderRecord> {
+        let money = |amount: &str| Money::parse(amount, &currency);
+        Ok(OrderRecord {
+            id: text(0)?,
+            shop_id: text(1)?,
+            customer_id: r.get(2)?,
+            name: text(3)?,
+            email: r.get(4)?,
+            created_at: text(5)?,
+            processed_at: text(6)?,
+            updated_at: text(7)?,
+            cancelled_at: r.get(8)?,
+            cancel_reason: r.get(9)?,
+            closed_at: r.get(10)?,
+            financial_status: text(11)?,
+            fulfillment_status: text(12)?,
+            presentment_currency: parse_currency(&presentment)?,
+            subtotal: money(&amounts[0])?,
+            shipping: money(&amounts[1])?,
+            tax: money(&amounts[2])?,
+            total: money(&amounts[3])?,
+            current_total: money(&amounts[4])?,
+            refunded: money(&amounts[5])?,
+            presentment_total: Money::parse(&presentment_total, &presentment)?,
+            note: r.get(22)?,
+            tags: split_tags(&tags),
+            shipping_address: address
+                .map(|a| serde_json::from_str(&a))
+                .transpose()
+                .map_err(|e| StoreError::Corrupt {
+                    what: "shipping address",
+                    detail: e.to_string(),
+                })?,
+            status_page_url: r.get(25)?,
+            line_items: Vec::new(),
+            fulfillments: Vec::new(),
+            refunds: Vec::new(),
+        })
+    })();
+    Ok(header)
+}
+
+fn upsert_order(tx: &Transaction<'_>, o: &OrderRecord) -> Result<()> {
+    let currency = o.total.currency;
+    for (what, money) in [
+        ("subtotal", &o.subtotal),
+        ("shipping", &o.shipping),
+        ("tax", &o.tax),
+        ("current total", &o.current_total),
+        ("refunded", &o.refunded),
+    ] {
+        if money.currency != currency {
+            return Err(StoreError::Corrupt {
+                what: "order amounts",
+                detail: format!(
+                    "order {}: {what} is in {} but the total is in {currency}",
+                    o.name, money.currency
+                ),
+            });
+        }
+    }
+    // ON CONFLICT DO UPDATE keeps the rowid, which the full-text index points at.
+    tx.prepare_cached(
+        "INSERT INTO orders (id, shop_id, customer_id, name, email, created_at, processed_at,
+             updated_at, cancelled_at, cancel_reason, closed_at, financial_status,
+             fulfillment_status, currency_code, presentment_currency_code, subtotal_amount,
+             shipping_amount, tax_amount, total_amount, current_total_amount, refunded_amount,
+             presentment_total_amount, note, tags, shipping_address, status_page_url)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
+         ON CONFLICT(id) DO UPDATE SET shop_id = excluded.shop_id,
+             customer_id = excluded.customer_id, name = excluded.name, email = excluded.email,
+             created_at = excluded.created_at, processed_at = excluded.processed_at,
+             updated_at = excluded.updated_at, cancelled_at = excluded.cancelled_at,
+             cancel_reason = excluded.cancel_reason, closed_at = excluded.closed_at,
+             financial_status = excluded.financial_status,
+             fulfillment_status = excluded.fulfillment_status,
+             currency_code = excluded.currency_code,
+             presentment_currency_code = excluded.presentment_currency_code,
+             subtotal_amount = excluded.subtotal_amount,
+             shipping_amount = excluded.shipping_amount, tax_amount = excluded.tax_amount,
+             total_amount = excluded.total_amount,
+             current_total_amount = excluded.current_total_amount,
+             refunded_amount = excluded.refunded_amount,
+             presentment_total_amount = excluded.presentment_total_amount,
+             note = excluded.note, tags = excluded.tags,
+             shipping_address = excluded.shipping_address,
+             status_page_url = excluded.status_page_url",
+    )?
+    .execute(params![
+        o.id,
+        o.shop_id,
+        o.customer_id,
+        o.name,
+        o.email,
+        o.created_at,
+        o.processed_at,
+        o.updated_at,
+        o.cancelled_at,
+        o.cancel_reason,
+        o.closed_at,
+        o.financial_status,
+        o.fulfillment_status,
+        currency.code(),
+        o.presentment_currency.code(),
+        o.subtotal.amount.to_string(),
+        o.shipping.amount.to_string(),
+        o.tax.amount.to_string(),
+        o.total.amount.to_string(),
+        o.current_total.amount.to_string(),
+        o.refunded.amount.to_string(),
+        o.presentment_total.amount.to_string(),
+        o.note,
+        o.tags.join(", "),
+        o.shipping_address.as_ref().map(|a| a.to_string()),
+        o.status_page_url,
+    ])?;
+
+    for table in ["line_items", "fulfillments", "refunds"] {
+        tx.prepare_cached(&format!("DELETE FROM {table} WHERE order_id = ?1"))?
+            .execute([&o.id])?;
+    }
+    let mut insert_item = tx.prepare_cached(
+        "INSERT INTO line_items (id, order_id, position, name, sku, variant_title, quantity,
+             current_quantity, refundable_quantity, unfulfilled_quantity, unit_price_amount,
+             currency_code, variant_id, product_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    for (position, item) in o.line_items.iter().enumerate() {
+        insert_item.execute(params![
+            item.id,
+            o.id,
+            position as i64,
+            item.name,
+            item.sku,
+            item.variant_title,
+            item.quantity,
+            item.current_quantity,
+            item.refundable_quantity,
+            item.unfulfilled_quantity,
+            item.unit_price.amount.to_string(),
+            item.unit_price.currency.code(),
+            item.variant_id,
+            item.product_id,
+        ])?;
+    }
+    let mut insert_fulfillment = tx.prepare_cached(
+        "INSERT INTO fulfillments (id, order_id, status, display_status, created_at, delivered_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut insert_tracking = tx.prepare_cached(
+        "INSERT INTO fulfillment_tracking (fulfillment_id, position, company, number, url)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for f in &o.fulfillments {
+        insert_fulfillment.execute(params![
+            f.id,
+            o.id,
+            f.status,
+            f.display_status,
+            f.created_at,
+            f.delivered_at
+        ])?;
+        for (position, t) in f.tracking.iter().enumerate() {
+            insert_tracking.execute(params![f.id, position as i64, t.company, t.number, t.url])?;
+        }
+    }
+    let mut insert_refund = tx.prepare_cached(
+        "INSERT INTO refunds (id, order_id, created_at, note, amount, currency_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for r in &o.refunds {
+        insert_refund.execute(params![
+            r.id,
+            o.id,
+            r.created_at,
+            r.note,
+            r.amount.amount.to_string(),
+            r.amount.currency.code()
+        ])?;
+    }
+    Ok(())
+}
+
+fn split_tags(tags: &str) -> Vec<String> {
+    tags.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn parse_currency(code: &str) -> Result<Currency> {
+    Ok(code.parse::<Currency>()?)
+}

@@ -1,0 +1,71 @@
+//! The local SQLite copy of the shop and the mailbox.
+//!
+//! Invariants:
+//! - no network I/O here: callers bring records in, the store only reads and writes SQLite;
+//! - every multi-row write (an order with its children, a page of a sync with its cursor, a mail
+//!   with its ticket) is one transaction, so a crash never leaves half-written rows;
+//! - money is stored as exact decimal text next to its currency code, never as REAL.
+
+mod commerce;
+mod error;
+mod mail;
+mod migrations;
+mod records;
+mod search;
+mod sync_state;
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+pub use error::StoreError;
+pub use records::*;
+pub use search::{SearchHit, SearchKind};
+pub use sync_state::SyncCheckpoint;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open Shopdesk database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::init(conn)
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Store> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations::apply(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// The schema version the migrations brought the file to.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl Store {
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}

@@ -1,0 +1,23 @@
+//! Versioned schema migrations: timestamped SQL files under `migrations/`, applied in order and
+//! tracked in SQLite's `user_version` by rusqlite_migration.
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+const MIGRATIONS: &[&str] = &[include_str!("../migrations/20261129_1100_initial.sql")];
+
+pub(crate) fn apply(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
+    let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
+    migrations.to_latest(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
+        migrations.validate().unwrap();
+    }
+}
