@@ -82,20 +82,18 @@ impl Store {
     }
 
     pub fn customer(&self, id: &str) -> Result<Option<CustomerRecord>> {
-        Ok(self
-            .conn()
+        self.conn()
             .query_row(
                 &format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1"),
                 [id],
                 customer_from_row,
             )
             .optional()?
-            .transpose()?)
+            .transpose()
     }
 
     pub fn customer_by_email(&self, email: &str) -> Result<Option<CustomerRecord>> {
-        Ok(self
-            .conn()
+        self.conn()
             .query_row(
                 &format!(
                     "SELECT {CUSTOMER_COLUMNS} FROM customers WHERE email = ?1
@@ -105,22 +103,26 @@ impl Store {
                 customer_from_row,
             )
             .optional()?
-            .transpose()?)
+            .transpose()
     }
 
     pub fn customers_count(&self) -> Result<i64> {
-        Ok(self.conn().query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM customers", [], |r| r.get(0))?)
     }
 
     pub fn orders_count(&self) -> Result<i64> {
-        Ok(self.conn().query_row("SELECT count(*) FROM orders", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM orders", [], |r| r.get(0))?)
     }
 
     /// Every customer, for the demo mailbox and for checks; ordered by id.
     pub fn customers(&self) -> Result<Vec<CustomerRecord>> {
-        let mut stmt = self
-            .conn()
-            .prepare(&format!("SELECT {CUSTOMER_COLUMNS} FROM customers ORDER BY id"))?;
+        let mut stmt = self.conn().prepare(&format!(
+            "SELECT {CUSTOMER_COLUMNS} FROM customers ORDER BY id"
+        ))?;
         let rows = stmt.query_map([], customer_from_row)?;
         rows.map(|r| r?).collect()
     }

@@ -9,6 +9,7 @@
 mod commerce;
 mod error;
 mod mail;
+mod mailbox_state;
 mod migrations;
 mod records;
 mod search;
@@ -19,6 +20,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 pub use error::StoreError;
+pub use mailbox_state::ImapFolderState;
 pub use records::*;
 pub use search::{SearchHit, SearchKind};
 pub use sync_state::SyncCheckpoint;
@@ -56,7 +58,9 @@ impl Store {
 
     /// The schema version the migrations brought the file to.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 
     pub(crate) fn conn(&self) -> &Connection {

@@ -12,6 +12,16 @@ const TICKET_COLUMNS: &str = "t.id, t.token, t.subject, t.status, t.customer_id,
 
 const PREVIEW_CHARS: usize = 160;
 
+/// A ticket with its message count, the start of its newest message and its newest linked order.
+const SUMMARY_SELECT: &str = "SELECT t.id, t.token, t.subject, t.status, t.customer_id,
+        t.customer_email, t.customer_name, t.created_at, t.last_message_at,
+        (SELECT count(*) FROM messages m WHERE m.ticket_id = t.id),
+        (SELECT substr(m.body_text, 1, 600) FROM messages m WHERE m.ticket_id = t.id
+         ORDER BY m.sent_at DESC, m.id DESC LIMIT 1),
+        (SELECT o.name FROM ticket_orders x JOIN orders o ON o.id = x.order_id
+         WHERE x.ticket_id = t.id ORDER BY o.processed_at DESC LIMIT 1)
+    FROM tickets t";
+
 impl Store {
     /// Stores one message and files it under its ticket, in one transaction: the ticket is
     /// created if new, the mentioned orders are linked, a customer's reply reopens a closed
@@ -90,7 +100,12 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4)",
             )?;
             for a in &message.attachments {
-                insert.execute(params![message_row_id, a.filename, a.content_type, a.size as i64])?;
+                insert.execute(params![
+                    message_row_id,
+                    a.filename,
+                    a.content_type,
+                    a.size as i64
+                ])?;
             }
         }
         let mut reopened = false;
@@ -172,9 +187,10 @@ impl Store {
     }
 
     pub fn set_ticket_status(&mut self, id: i64, status: TicketStatus) -> Result<()> {
-        let changed = self
-            .conn()
-            .execute("UPDATE tickets SET status = ?2 WHERE id = ?1", params![id, status.as_str()])?;
+        let changed = self.conn().execute(
+            "UPDATE tickets SET status = ?2 WHERE id = ?1",
+            params![id, status.as_str()],
+        )?;
         if changed == 0 {
             return Err(StoreError::NotFound(format!("ticket {id}")));
         }
@@ -184,25 +200,19 @@ impl Store {
     /// The inbox: tickets with their newest activity first.
     pub fn list_tickets(&self, limit: u32) -> Result<Vec<TicketSummaryRow>> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {TICKET_COLUMNS},
-                 (SELECT count(*) FROM messages m WHERE m.ticket_id = t.id),
-                 (SELECT substr(m.body_text, 1, 600) FROM messages m WHERE m.ticket_id = t.id
-                  ORDER BY m.sent_at DESC, m.id DESC LIMIT 1),
-                 (SELECT o.name FROM ticket_orders x JOIN orders o ON o.id = x.order_id
-                  WHERE x.ticket_id = t.id ORDER BY o.processed_at DESC LIMIT 1)
-             FROM tickets t ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?1"
+            "{SUMMARY_SELECT} ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?1"
         ))?;
-        let rows = stmt.query_map([limit], |r| {
-            let ticket = ticket_from_row(r)?;
-            let preview: Option<String> = r.get(10)?;
-            Ok(ticket.map(|ticket| TicketSummaryRow {
-                ticket,
-                message_count: r.get(9).unwrap_or(0),
-                preview: preview_of(preview.as_deref().unwrap_or("")),
-                order_name: r.get(11).unwrap_or(None),
-            }))
-        })?;
+        let rows = stmt.query_map([limit], summary_from_row)?;
         rows.map(|r| r?).collect()
+    }
+
+    /// One ticket as the inbox shows it.
+    pub fn ticket_summary(&self, id: i64) -> Result<TicketSummaryRow> {
+        self.conn()
+            .prepare_cached(&format!("{SUMMARY_SELECT} WHERE t.id = ?1"))?
+            .query_row([id], summary_from_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("ticket {id}")))?
     }
 
     pub fn ticket_order_ids(&self, ticket_id: i64) -> Result<Vec<String>> {
@@ -245,7 +255,11 @@ impl Store {
     /// The message exactly as it was received.
     pub fn raw_message(&self, message_row_id: i64) -> Result<Vec<u8>> {
         self.conn()
-            .query_row("SELECT raw FROM messages WHERE id = ?1", [message_row_id], |r| r.get(0))
+            .query_row(
+                "SELECT raw FROM messages WHERE id = ?1",
+                [message_row_id],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("message {message_row_id}")))
     }
@@ -260,11 +274,15 @@ impl Store {
     }
 
     pub fn tickets_count(&self) -> Result<i64> {
-        Ok(self.conn().query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM tickets", [], |r| r.get(0))?)
     }
 
     pub fn messages_count(&self) -> Result<i64> {
-        Ok(self.conn().query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM messages", [], |r| r.get(0))?)
     }
 }
 
@@ -286,6 +304,20 @@ fn ticket_from_row(r: &Row<'_>) -> rusqlite::Result<Result<TicketRecord>> {
         customer_name: r.get(6)?,
         created_at: r.get(7)?,
         last_message_at: r.get(8)?,
+    }))
+}
+
+fn summary_from_row(r: &Row<'_>) -> rusqlite::Result<Result<TicketSummaryRow>> {
+    let ticket = match ticket_from_row(r)? {
+        Ok(ticket) => ticket,
+        Err(e) => return Ok(Err(e)),
+    };
+    let preview: Option<String> = r.get(10)?;
+    Ok(Ok(TicketSummaryRow {
+        ticket,
+        message_count: r.get(9)?,
+        preview: preview_of(preview.as_deref().unwrap_or("")),
+        order_name: r.get(11)?,
     }))
 }
 

@@ -4,7 +4,10 @@
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/20261129_1100_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/20261129_1100_initial.sql"),
+    include_str!("../migrations/20261129_1300_mailbox.sql"),
+];
 
 pub(crate) fn apply(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {
     let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());

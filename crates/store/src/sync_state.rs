@@ -53,6 +53,12 @@ pub(crate) fn write_checkpoint(tx: &Transaction<'_>, c: &SyncCheckpoint) -> Resu
              watermark = excluded.watermark, pass_started_at = excluded.pass_started_at,
              updated_at = excluded.updated_at",
     )?
-    .execute(params![c.shop_id, c.resource, c.cursor, c.watermark, c.pass_started_at])?;
+    .execute(params![
+        c.shop_id,
+        c.resource,
+        c.cursor,
+        c.watermark,
+        c.pass_started_at
+    ])?;
     Ok(())
 }

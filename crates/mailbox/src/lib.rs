@@ -1,0 +1,43 @@
+//! IMAP transport for Shopdesk's support mailbox: the initial fetch, incremental sync by UID
+//! under UIDVALIDITY (CONDSTORE's HIGHESTMODSEQ recorded where offered), and IDLE for new mail.
+//!
+//! Every fetched mail goes through `shopdesk_mail::ingest_raw`, which parses, threads, stores
+//! and de-duplicates it by Message-ID. This crate adds where each folder stands
+//! (`imap_folders`) and which stored message each UID is (`imap_messages`), so that:
+//! - a fetch checkpoints after each batch and an interrupted one resumes after its last batch;
+//! - a changed UIDVALIDITY drops the old UIDs and fetches the folder again, without duplicates;
+//! - mail is fetched with BODY.PEEK, never marking it \Seen for the other agents.
+
+mod backoff;
+mod config;
+mod connect;
+mod error;
+mod fetch;
+mod folders;
+mod sync;
+mod uid_set;
+mod watch;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use shopdesk_store::Store;
+
+pub use backoff::Backoff;
+pub use config::{MailboxConfig, Security, DEFAULT_FETCH_BATCH_SIZE, INBOX};
+pub use error::MailboxError;
+pub use folders::SENT_FALLBACK;
+pub use shopdesk_mail::IngestReport;
+pub use sync::{sync_folder, sync_mailbox, FolderSyncReport, MailboxSyncReport, SyncProgress};
+pub use watch::{watch_inbox, WatchEvent, WatchHandle, WatchOptions};
+
+/// The store as the sync shares it with the rest of the app: locked only around each write,
+/// never across a network wait.
+pub type SharedStore = Arc<Mutex<Store>>;
+
+fn lock_store(store: &SharedStore) -> MutexGuard<'_, Store> {
+    // Every store write is one transaction, so a panic elsewhere while holding the lock cannot
+    // have left it half-written: a poisoned lock is safe to take over.
+    store
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
