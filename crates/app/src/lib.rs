@@ -1,1 +1,58 @@
-//! See Cargo.toml description.
+//! The application layer: the use cases the desktop shell calls (list tickets, open a ticket with
+//! its customer and orders, ...), demo mode, and the data types sent over IPC.
+//!
+//! It owns the store and the Shopify client; it knows nothing of Tauri. Every public type that
+//! crosses IPC derives `ts_rs::TS`, and `cargo test -p shopdesk-app` writes their TypeScript
+//! definitions into `ui/src/lib/bindings/`.
+
+mod demo;
+mod error;
+mod tickets;
+pub mod views;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use shopdesk_store::Store;
+
+pub use demo::{DEMO_SEED, DEMO_SUPPORT_ADDRESS};
+pub use error::AppError;
+pub use views::*;
+
+/// One running Shopdesk: its database and, in demo mode, the simulated Shopify it talks to.
+pub struct App {
+    store: Mutex<Store>,
+    demo: Option<demo::DemoRuntime>,
+}
+
+impl App {
+    /// Opens the database in `data_dir` without any Shopify connection (read-only use, tests).
+    pub fn open(data_dir: &Path) -> Result<App, AppError> {
+        Ok(App {
+            store: Mutex::new(open_store(data_dir)?),
+            demo: None,
+        })
+    }
+
+    /// Simulator URL and token in demo mode, so tests can read what the simulated shop holds.
+    pub fn demo_info(&self) -> Option<DemoInfo> {
+        self.demo.as_ref().map(|d| d.info())
+    }
+
+    fn store(&self) -> Result<MutexGuard<'_, Store>, AppError> {
+        // A panic while holding the lock can't leave the database half-written (every write is
+        // a transaction), so a poisoned lock is safe to take over.
+        Ok(self
+            .store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
+}
+
+fn open_store(data_dir: &Path) -> Result<Store, AppError> {
+    std::fs::create_dir_all(data_dir).map_err(|source| AppError::DataDir {
+        path: data_dir.display().to_string(),
+        source,
+    })?;
+    Ok(Store::open(&data_dir.join("shopdesk.db"))?)
+}

@@ -1,0 +1,2 @@
+// PROVISIONAL. DELETE.
+export type CommandError = { kind: string, message: string, };
