@@ -17,12 +17,33 @@ pub(crate) fn to_graphql_errors(
     document: &ExecutableDocument,
     diagnostics: &DiagnosticList,
 ) -> Vec<GraphqlError> {
+    // apollo drops an unknown field from its partial document and then also reports the parent
+    // as having no subselection; graphql-ruby reports only the unknown field.
+    let undefined_field_offsets: Vec<usize> = diagnostics
+        .iter()
+        .filter(|d| d.error.unstable_error_name() == Some("UndefinedField"))
+        .filter_map(|d| ToCliReport::location(d.error).map(|span| span.offset()))
+        .collect();
     let mut errors: Vec<GraphqlError> = Vec::new();
     for diagnostic in diagnostics.iter() {
+        if diagnostic.error.unstable_error_name() == Some("MissingSubselection") {
+            let span = ToCliReport::location(diagnostic.error);
+            let hides_undefined_field = span.is_some_and(|span| {
+                undefined_field_offsets
+                    .iter()
+                    .any(|offset| (span.offset()..span.end_offset()).contains(offset))
+            });
+            if hides_undefined_field {
+                continue;
+            }
+        }
         let error = to_graphql_error(document, &diagnostic);
         // graphql-ruby reports all missing arguments of one field in one error; apollo reports
         // one diagnostic per argument.
-        if let Some(merged) = errors.iter_mut().find(|e| same_missing_arguments_site(e, &error)) {
+        if let Some(merged) = errors
+            .iter_mut()
+            .find(|e| same_missing_arguments_site(e, &error))
+        {
             merge_missing_arguments(merged, &error);
             continue;
         }
@@ -66,9 +87,10 @@ fn to_graphql_error(
         Some("DisallowedVariableUsage") => offset
             .and_then(|offset| find_argument(document, offset))
             .and_then(|site| variable_mismatch(compat.as_deref()?, &site)),
-        None if display.starts_with("syntax error") => {
-            Some((format!("Parse error: {display}"), json!({"code": "parseError"})))
-        }
+        None if display.starts_with("syntax error") => Some((
+            format!("Parse error: {display}"),
+            json!({"code": "parseError"}),
+        )),
         _ => None,
     };
     let (message, extensions) = match shopify {
@@ -156,8 +178,14 @@ fn merge_missing_arguments(merged: &mut GraphqlError, new: &GraphqlError) {
         Some(existing) => format!("{existing}, {argument}"),
         None => argument,
     };
-    let class = extensions.get("className").and_then(Value::as_str).unwrap_or("Field");
-    let name = extensions.get("name").and_then(Value::as_str).unwrap_or_default();
+    let class = extensions
+        .get("className")
+        .and_then(Value::as_str)
+        .unwrap_or("Field");
+    let name = extensions
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     merged.message = format!("{class} '{name}' is missing required arguments: {arguments}");
     extensions.insert("arguments".into(), Value::from(arguments));
 }
@@ -226,30 +254,33 @@ fn contains<T>(node: &Node<T>, offset: usize) -> bool {
 }
 
 fn find_in_selection_set(selection_set: &SelectionSet, offset: usize) -> Option<ArgumentSite> {
-    selection_set.selections.iter().find_map(|selection| match selection {
-        Selection::Field(field) => {
-            let in_arguments = field.arguments.iter().find(|arg| contains(arg, offset));
-            if let Some(argument) = in_arguments {
-                let expected_type = field
-                    .definition
-                    .argument_by_name(&argument.name)
-                    .map(|definition| definition.ty.to_string())
-                    .unwrap_or_default();
-                return Some(ArgumentSite {
-                    class: "Field",
-                    owner_name: field.name.to_string(),
-                    argument_name: argument.name.to_string(),
-                    expected_type,
-                    value: argument.value.to_string(),
-                });
+    selection_set
+        .selections
+        .iter()
+        .find_map(|selection| match selection {
+            Selection::Field(field) => {
+                let in_arguments = field.arguments.iter().find(|arg| contains(arg, offset));
+                if let Some(argument) = in_arguments {
+                    let expected_type = field
+                        .definition
+                        .argument_by_name(&argument.name)
+                        .map(|definition| definition.ty.to_string())
+                        .unwrap_or_default();
+                    return Some(ArgumentSite {
+                        class: "Field",
+                        owner_name: field.name.to_string(),
+                        argument_name: argument.name.to_string(),
+                        expected_type,
+                        value: argument.value.to_string(),
+                    });
+                }
+                find_in_directives(&field.directives, offset)
+                    .or_else(|| find_in_selection_set(&field.selection_set, offset))
             }
-            find_in_directives(&field.directives, offset)
-                .or_else(|| find_in_selection_set(&field.selection_set, offset))
-        }
-        Selection::InlineFragment(inline) => find_in_directives(&inline.directives, offset)
-            .or_else(|| find_in_selection_set(&inline.selection_set, offset)),
-        Selection::FragmentSpread(spread) => find_in_directives(&spread.directives, offset),
-    })
+            Selection::InlineFragment(inline) => find_in_directives(&inline.directives, offset)
+                .or_else(|| find_in_selection_set(&inline.selection_set, offset)),
+            Selection::FragmentSpread(spread) => find_in_directives(&spread.directives, offset),
+        })
 }
 
 fn find_in_directives(
@@ -257,7 +288,10 @@ fn find_in_directives(
     offset: usize,
 ) -> Option<ArgumentSite> {
     directives.iter().find_map(|directive| {
-        let argument = directive.arguments.iter().find(|arg| contains(arg, offset))?;
+        let argument = directive
+            .arguments
+            .iter()
+            .find(|arg| contains(arg, offset))?;
         let expected_type = crate::schema()
             .directive_definitions
             .get(&directive.name)

@@ -16,6 +16,9 @@ use apollo_compiler::{ExecutableDocument, Schema};
 use serde::{Deserialize, Serialize};
 
 mod diagnostics;
+mod one_of;
+
+pub use one_of::is_one_of_input;
 
 /// The Admin API version this schema describes.
 pub const API_VERSION: &str = "2026-10";
@@ -57,8 +60,16 @@ pub fn schema() -> &'static Valid<Schema> {
 /// Parses and fully validates an executable document (operations and fragments) against the
 /// schema. On failure, returns the errors in Shopify's GraphQL error shape.
 pub fn validate(document: &str) -> Result<Valid<ExecutableDocument>, Vec<GraphqlError>> {
-    ExecutableDocument::parse_and_validate(schema(), document, "query.graphql")
-        .map_err(|with_errors| diagnostics::to_graphql_errors(&with_errors.partial, &with_errors.errors))
+    let valid = ExecutableDocument::parse_and_validate(schema(), document, "query.graphql")
+        .map_err(|with_errors| {
+            diagnostics::to_graphql_errors(&with_errors.partial, &with_errors.errors)
+        })?;
+    let one_of_errors = one_of::check(&valid);
+    if one_of_errors.is_empty() {
+        Ok(valid)
+    } else {
+        Err(one_of_errors)
+    }
 }
 
 /// One entry of a GraphQL response's `errors` array, shaped like Shopify's.

@@ -25,9 +25,16 @@ fn schema_sdl_parses_without_errors() {
         shopdesk_shopify_schema::schema_sdl(),
         "admin_2026-10.graphql",
     );
-    assert!(parsed.is_ok(), "SDL generated at build time must parse cleanly");
+    assert!(
+        parsed.is_ok(),
+        "SDL generated at build time must parse cleanly"
+    );
     let schema = schema();
-    assert!(schema.types.len() > 3000, "only {} types", schema.types.len());
+    assert!(
+        schema.types.len() > 3000,
+        "only {} types",
+        schema.types.len()
+    );
     assert!(schema.get_object("Order").is_some());
     assert!(schema.directive_definitions.contains_key("idempotent"));
     // @oneOf inputs keep their directive so apollo validates them.
@@ -97,7 +104,10 @@ fn wrong_enum_value_is_rejected() {
 fn unknown_argument_is_rejected() {
     let errors = errors_of("{ orders(first: 5, colour: \"red\") { nodes { id } } }");
     let error = &errors[0];
-    assert_eq!(error.message, "Field 'orders' doesn't accept argument 'colour'");
+    assert_eq!(
+        error.message,
+        "Field 'orders' doesn't accept argument 'colour'"
+    );
     assert_eq!(code_of(error), Some("argumentNotAccepted"));
 }
 
@@ -126,7 +136,10 @@ fn missing_required_argument_is_rejected() {
             job { id } orderCancelUserErrors { code message } } }"#,
     );
     let error = &errors[0];
-    assert_eq!(error.message, "Field 'orderCancel' is missing required arguments: reason");
+    assert_eq!(
+        error.message,
+        "Field 'orderCancel' is missing required arguments: reason"
+    );
     assert_eq!(code_of(error), Some("missingRequiredArguments"));
 }
 
@@ -143,7 +156,11 @@ fn several_missing_arguments_are_reported_together() {
 #[test]
 fn syntax_error_is_rejected() {
     let errors = errors_of("{ shop { name }");
-    assert!(errors[0].message.contains("syntax error"), "{}", errors[0].message);
+    assert!(
+        errors[0].message.contains("syntax error"),
+        "{}",
+        errors[0].message
+    );
     assert!(!errors[0].locations.is_empty());
 }
 
@@ -172,7 +189,13 @@ fn one_of_input_with_two_members_is_rejected() {
         }
     "#;
     let errors = errors_of(document);
-    assert!(!errors.is_empty());
+    assert_eq!(code_of(&errors[0]), Some("invalidOneOfInputObject"));
+    assert_eq!(
+        errors[0].message,
+        "OneOf Input Object 'OrderCancelRefundMethodInput' must specify exactly one key."
+    );
+    let one_member = document.replace("originalPaymentMethodsRefund: true, ", "");
+    validate(&one_member).expect("a @oneOf input with exactly one member is valid");
 }
 
 #[test]
