@@ -84,7 +84,7 @@ impl MailboxConfig {
     }
 }
 
-fn is_this_computer(host: &str) -> bool {
+pub(crate) fn is_this_computer(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     host.eq_ignore_ascii_case("localhost") || host == "127.0.0.1" || host == "::1"
 }

@@ -117,7 +117,7 @@ fn count(report: &mut FolderSyncReport, filed: &IngestReport) {
 }
 
 /// The time of ingest in the store's timestamp form ("2026-11-28T12:00:00Z").
-fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     let now = time::OffsetDateTime::now_utc();
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",

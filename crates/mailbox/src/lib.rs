@@ -1,5 +1,6 @@
-//! IMAP transport for Shopdesk's support mailbox: the initial fetch, incremental sync by UID
-//! under UIDVALIDITY (CONDSTORE's HIGHESTMODSEQ recorded where offered), and IDLE for new mail.
+//! Mail transport for Shopdesk's support mailbox: the initial fetch, incremental sync by UID
+//! under UIDVALIDITY (CONDSTORE's HIGHESTMODSEQ recorded where offered), IDLE for new mail, and
+//! replies over SMTP through the durable outbox ([`send`]).
 //!
 //! Every fetched mail goes through `shopdesk_mail::ingest_raw`, which parses, threads, stores
 //! and de-duplicates it by Message-ID. This crate adds where each folder stands
@@ -14,6 +15,7 @@ mod connect;
 mod error;
 mod fetch;
 mod folders;
+pub mod send;
 mod sync;
 mod uid_set;
 mod watch;
@@ -26,6 +28,12 @@ pub use backoff::Backoff;
 pub use config::{MailboxConfig, Security, DEFAULT_FETCH_BATCH_SIZE, INBOX};
 pub use error::MailboxError;
 pub use folders::SENT_FALLBACK;
+pub use send::{
+    build_reply, cancel_reply, queue_reply, recover_outbox, replies_for_ticket, replies_in_state,
+    retry_reply, run_outbox, run_outbox_once, BuiltReply, MailAccount, OutboxEvent, OutboxHandle,
+    OutboxOptions, OutboxRunReport, RecoveryReport, ReplyDraft, ReplyOutcome, ReplyStatus,
+    SendError, SmtpConfig, DEFAULT_SMTP_TIMEOUT,
+};
 pub use shopdesk_mail::IngestReport;
 pub use sync::{sync_folder, sync_mailbox, FolderSyncReport, MailboxSyncReport, SyncProgress};
 pub use watch::{watch_inbox, WatchEvent, WatchHandle, WatchOptions};

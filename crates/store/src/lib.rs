@@ -11,6 +11,7 @@ mod error;
 mod mail;
 mod mailbox_state;
 mod migrations;
+mod outbox;
 mod records;
 mod search;
 mod sync_state;
@@ -21,6 +22,7 @@ use rusqlite::Connection;
 
 pub use error::StoreError;
 pub use mailbox_state::ImapFolderState;
+pub use outbox::{Enqueued, NewOutboxEntry, OutboxEntry, OutboxKind, OutboxState};
 pub use records::*;
 pub use search::{SearchHit, SearchKind};
 pub use sync_state::SyncCheckpoint;

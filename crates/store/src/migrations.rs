@@ -7,6 +7,7 @@ use rusqlite_migration::{Migrations, M};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/20261129_1100_initial.sql"),
     include_str!("../migrations/20261129_1300_mailbox.sql"),
+    include_str!("../migrations/20261129_1400_outbox.sql"),
 ];
 
 pub(crate) fn apply(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {

@@ -181,6 +181,38 @@ impl TestImap {
             .collect()
     }
 
+    /// Every message in `folder`, as the server stores it, without marking any `\Seen`.
+    pub async fn messages(&mut self, folder: &str) -> Vec<Vec<u8>> {
+        let mailbox = within(self.session.examine(folder)).await.expect("EXAMINE");
+        if mailbox.exists == 0 {
+            return Vec::new();
+        }
+        let session = &mut self.session;
+        let fetches: Vec<_> = within(async {
+            session
+                .fetch("1:*", "BODY.PEEK[]")
+                .await?
+                .try_collect()
+                .await
+        })
+        .await
+        .expect("FETCH BODY.PEEK[]");
+        fetches
+            .iter()
+            .filter_map(|f| f.body().map(<[u8]>::to_vec))
+            .collect()
+    }
+
+    /// The names of all folders.
+    pub async fn folders(&mut self) -> Vec<String> {
+        let session = &mut self.session;
+        let names: Vec<_> =
+            within(async { session.list(Some(""), Some("*")).await?.try_collect().await })
+                .await
+                .expect("LIST");
+        names.iter().map(|n| n.name().to_string()).collect()
+    }
+
     pub async fn logout(mut self) {
         let _ = within(self.session.logout()).await;
     }

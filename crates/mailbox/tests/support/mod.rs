@@ -1,8 +1,9 @@
-//! Shared test helpers: a throw-away Dovecot, test mail, a real SQLite file.
+//! Shared test helpers: a throw-away Dovecot, an SMTP sink, test mail, a real SQLite file.
 
 #![allow(dead_code)] // each test binary uses a different part
 
 pub mod dovecot;
+pub mod smtp_sink;
 
 use std::sync::{Arc, Mutex};
 
