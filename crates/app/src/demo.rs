@@ -2,12 +2,16 @@
 //! the same path as IMAP mail. A newcomer sees the whole product with no account.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::time::Duration;
 
+use shopdesk_mailbox::{build_reply, MailAccount, MailboxConfig, ReplyDraft, Security, SmtpConfig};
 use shopdesk_shopify::{ShopifyClient, ShopifyConfig};
 use shopdesk_shopify_sim::{SimConfig, Simulator};
+use shopdesk_store::{NewOutboxEntry, OutboxKind, Store};
+use time::OffsetDateTime;
 
-use crate::views::DemoInfo;
+use crate::replies::{from_send_error, reply_view};
+use crate::views::{DemoInfo, ReplyView, DEMO_REPLY_NOTE};
 use crate::{open_store, App, AppError};
 
 /// The demo mailbox is generated from this seed: every demo run shows the same tickets.
@@ -36,6 +40,14 @@ impl App {
     /// `data_dir`, then the demo mailbox. Running it again on the same folder changes nothing
     /// (upserts, and mail is de-duplicated by Message-ID).
     pub async fn start_demo(data_dir: &Path) -> Result<App, AppError> {
+        let app = App::start_demo_shop(data_dir).await?;
+        app.ingest_demo_mailbox()?;
+        Ok(app)
+    }
+
+    /// The demo's simulated shop, synced, without the generated demo mailbox: for connecting a
+    /// real mailbox to demo data ([`App::connect_mailbox`]), as the cross-crate tests do.
+    pub async fn start_demo_shop(data_dir: &Path) -> Result<App, AppError> {
         let mut store = open_store(data_dir)?;
         let simulator = Simulator::start(SimConfig::demo())
             .await
@@ -50,7 +62,11 @@ impl App {
         .map_err(|e| AppError::Demo(e.to_string()))?;
         let report = shopdesk_sync::full_sync(&client, &mut store, |_| {}).await?;
         tracing::info!(?report, "demo store synced");
+        Ok(App::assemble(store, Some(DemoRuntime { simulator })))
+    }
 
+    fn ingest_demo_mailbox(&self) -> Result<(), AppError> {
+        let mut store = self.store()?;
         let mailbox = shopdesk_mail::demo::demo_mailbox(&store, DEMO_SEED, DEMO_SUPPORT_ADDRESS)?;
         let context = shopdesk_mail::IngestContext {
             source: "demo".to_string(),
@@ -61,17 +77,87 @@ impl App {
             shopdesk_mail::ingest_raw(&mut store, raw, &context)?;
         }
         tracing::info!(messages = mailbox.len(), "demo mailbox ingested");
-        Ok(App {
-            store: Mutex::new(store),
-            demo: Some(DemoRuntime { simulator }),
-        })
+        Ok(())
+    }
+
+    pub(crate) fn is_demo(&self) -> bool {
+        self.demo.is_some()
     }
 }
 
-fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     let now = time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
     now.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+}
+
+/// Why a reply queued by a real mailbox on this data folder waits while the demo runs.
+const WAITING_FOR_MAILBOX: &str = "Waiting for the support mailbox to be connected.";
+
+impl App {
+    /// Demo mode has no mail server: the reply goes through the outbox (so it shows like any
+    /// other), is filed in the conversation as outbound, and is marked sent with
+    /// [`DEMO_REPLY_NOTE`]. One store lock for all of it, so no other call sees it half done.
+    pub(crate) fn file_demo_reply(&self, draft: &ReplyDraft) -> Result<ReplyView, AppError> {
+        let mut store = self.store()?;
+        let account = demo_account(&store)?;
+        let built = build_reply(&store, &account, draft, OffsetDateTime::now_utc())
+            .map_err(from_send_error)?;
+        // No outbox worker runs here; a reply a real mailbox left queued moves back a little, so
+        // the claim below takes this one.
+        store.postpone_due_outbox(
+            OutboxKind::Reply,
+            WAITING_FOR_MAILBOX,
+            Duration::from_secs(1),
+        )?;
+        let enqueued = store.enqueue_outbox(&NewOutboxEntry {
+            kind: OutboxKind::Reply,
+            ticket_id: Some(draft.ticket_id),
+            idempotency_key: draft.idempotency_key.clone(),
+            message_id: Some(built.message_id.clone()),
+            payload: built.raw.clone(),
+        })?;
+        let id = enqueued.entry.id;
+        if enqueued.created {
+            match store.claim_next_outbox(OutboxKind::Reply)? {
+                Some(claimed) if claimed.id == id => {}
+                other => {
+                    if let Some(other) = other {
+                        store.release_outbox(
+                            other.id,
+                            WAITING_FOR_MAILBOX,
+                            Duration::from_secs(1),
+                        )?;
+                    }
+                    return Err(AppError::Demo(
+                        "another reply was being filed at the same moment; send this one again"
+                            .to_string(),
+                    ));
+                }
+            }
+            let context = shopdesk_mail::IngestContext {
+                source: "demo".to_string(),
+                support_address: DEMO_SUPPORT_ADDRESS.to_string(),
+                now: now_rfc3339(),
+            };
+            if let Err(error) = shopdesk_mail::ingest_raw(&mut store, &built.raw, &context) {
+                let reason =
+                    format!("The demo reply could not be added to the conversation: {error}");
+                store.fail_outbox(id, &reason)?;
+                return Err(error.into());
+            }
+            store.mark_outbox_sent(id, Some(DEMO_REPLY_NOTE))?;
+        }
+        reply_view(&store, draft.ticket_id, id)
+    }
+}
+
+/// The demo shop's support mailbox; never connected, only its address and name are used.
+fn demo_account(store: &Store) -> Result<MailAccount, AppError> {
+    let imap = MailboxConfig::new(DEMO_SUPPORT_ADDRESS, "127.0.0.1", 993, Security::Plain, "");
+    let mut smtp = SmtpConfig::new(DEMO_SUPPORT_ADDRESS, "127.0.0.1", 465, Security::Plain, "");
+    smtp.from_name = store.shop()?.map(|shop| format!("{} Support", shop.name));
+    Ok(MailAccount::new(imap, smtp))
 }

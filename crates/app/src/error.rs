@@ -1,4 +1,5 @@
 use serde::Serialize;
+use shopdesk_mailbox::{MailboxError, SendError};
 
 /// What went wrong, said so that the person at the keyboard knows what to do next.
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +22,42 @@ pub enum AppError {
     Demo(String),
     #[error("Ticket {0} does not exist (it may have been deleted). Pick another ticket.")]
     TicketNotFound(i64),
+    /// Mailbox errors already name the account and say what to do. (Boxed, as the other mail
+    /// errors: they are large, and every `Result` of the app would carry their size.)
+    #[error("{0}")]
+    Mailbox(#[source] Box<MailboxError>),
+    /// The first sync could not reach the server; the watcher and the outbox run anyway.
+    #[error(
+        "{0}. Shopdesk keeps trying in the background, and replies wait in the outbox until the \
+         server answers."
+    )]
+    MailOffline(#[source] Box<MailboxError>),
+    #[error("{0}")]
+    Send(#[source] Box<SendError>),
+    #[error("The mailbox connection was stopped before it was ready, because Shopdesk is closing or another mailbox was connected.")]
+    MailStopped,
+    #[error("No support mailbox is connected, so the reply cannot be sent. Connect the mailbox in Settings, then send the reply again.")]
+    NoMailbox,
+    #[error("The reply has no draft id, so sending it twice could not be prevented. Close the reply window, write it again and send it.")]
+    MissingReplyKey,
+    #[error("Reply {0} does not exist (it may have been deleted).")]
+    ReplyNotFound(i64),
+    #[error("Reply {id} can no longer be cancelled: it is already {state}.")]
+    ReplyNotCancellable { id: i64, state: &'static str },
+    #[error("Reply {id} is {state}: only a waiting or failed reply can be sent again.")]
+    ReplyNotRetryable { id: i64, state: &'static str },
+}
+
+impl From<MailboxError> for AppError {
+    fn from(e: MailboxError) -> Self {
+        AppError::Mailbox(Box::new(e))
+    }
+}
+
+impl From<SendError> for AppError {
+    fn from(e: SendError) -> Self {
+        AppError::Send(Box::new(e))
+    }
 }
 
 /// Errors cross IPC as `{ kind, message }`; the message is the sentence above.
@@ -40,6 +77,15 @@ impl From<&AppError> for IpcError {
             AppError::Mail(_) => "mail",
             AppError::Demo(_) => "demo",
             AppError::TicketNotFound(_) => "ticketNotFound",
+            AppError::Mailbox(_) => "mailbox",
+            AppError::MailOffline(_) => "mailOffline",
+            AppError::Send(_) => "send",
+            AppError::MailStopped => "mailStopped",
+            AppError::NoMailbox => "noMailbox",
+            AppError::MissingReplyKey => "missingReplyKey",
+            AppError::ReplyNotFound(_) => "replyNotFound",
+            AppError::ReplyNotCancellable { .. } => "replyNotCancellable",
+            AppError::ReplyNotRetryable { .. } => "replyNotRetryable",
         };
         IpcError {
             kind: kind.to_string(),

@@ -1,5 +1,6 @@
 //! The application layer: the use cases the desktop shell calls (list tickets, open a ticket with
-//! its customer and orders, ...), demo mode, and the data types sent over IPC.
+//! its customer and orders, reply, ...), the mail channel (sync, IDLE, notifications, outbox),
+//! demo mode, and the data types sent over IPC.
 //!
 //! It owns the store and the Shopify client; it knows nothing of Tauri. Every public type that
 //! crosses IPC derives `ts_rs::TS`, and `cargo test -p shopdesk-app` writes their TypeScript
@@ -7,31 +8,42 @@
 
 mod demo;
 mod error;
+mod mail;
+mod replies;
 mod tickets;
 pub mod views;
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use shopdesk_store::Store;
 
 pub use demo::{DEMO_SEED, DEMO_SUPPORT_ADDRESS};
 pub use error::AppError;
+pub use mail::{AppEvents, MailOptions, NoEvents};
 pub use views::*;
 
-/// One running Shopdesk: its database and, in demo mode, the simulated Shopify it talks to.
+/// One running Shopdesk: its database, the connected mailbox if any, and, in demo mode, the
+/// simulated Shopify it talks to.
 pub struct App {
-    store: Mutex<Store>,
+    /// Shared with the background mail and Shopify syncs, which lock it only around each write.
+    store: Arc<Mutex<Store>>,
     demo: Option<demo::DemoRuntime>,
+    mail: mail::MailSlot,
 }
 
 impl App {
     /// Opens the database in `data_dir` without any Shopify connection (read-only use, tests).
     pub fn open(data_dir: &Path) -> Result<App, AppError> {
-        Ok(App {
-            store: Mutex::new(open_store(data_dir)?),
-            demo: None,
-        })
+        Ok(App::assemble(open_store(data_dir)?, None))
+    }
+
+    fn assemble(store: Store, demo: Option<demo::DemoRuntime>) -> App {
+        App {
+            store: Arc::new(Mutex::new(store)),
+            demo,
+            mail: mail::MailSlot::default(),
+        }
     }
 
     /// Simulator URL and token in demo mode, so tests can read what the simulated shop holds.

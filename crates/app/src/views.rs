@@ -8,6 +8,10 @@ use shopdesk_store::{
 };
 use ts_rs::TS;
 
+mod mail;
+
+pub use mail::*;
+
 /// An exact amount: `amount` is the decimal as text (never a float), `formatted` is for display.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -15,8 +15,9 @@ use shopdesk_mailbox::{
     OutboxRunReport, ReplyDraft, ReplyOutcome, ReplyStatus, Security, SharedStore, SmtpConfig,
 };
 use shopdesk_store::{Direction, OutboxKind, OutboxState};
+use shopdesk_test_support::free_port;
 use support::dovecot::{Dovecot, PASSWORD, USER};
-use support::smtp_sink::{free_port, SmtpSink};
+use support::smtp_sink::SmtpSink;
 use support::FileStore;
 
 /// No single step of a test may take longer than this.

@@ -1,9 +1,9 @@
-//! Shared test helpers: a throw-away Dovecot, an SMTP sink, test mail, a real SQLite file.
+//! This crate's test helpers: test mail and a real SQLite file. The servers (a throw-away
+//! Dovecot, an SMTP sink) come from the shared shopdesk-test-support crate.
 
-#![allow(dead_code)] // each test binary uses a different part
+#![allow(dead_code, unused_imports)] // each test binary uses a different part
 
-pub mod dovecot;
-pub mod smtp_sink;
+pub use shopdesk_test_support::{dovecot, smtp_sink};
 
 use std::sync::{Arc, Mutex};
 

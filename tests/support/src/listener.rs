@@ -1,13 +1,21 @@
-use std::path::PathBuf;
+//! A stand-in desktop notification server for tests.
+
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use serde_json::Value;
 use tempfile::TempDir;
 
-use super::{first_line, wait_until, ARRIVAL_TIMEOUT, START_TIMEOUT};
+use crate::util::{first_line, python, script};
+use crate::wait_until;
 
-/// tests/support/notification_listener.py, run from the repo's .venv (scripts/setup-debian.sh),
-/// or from SHOPDESK_TEST_PYTHON.
+/// How long the listener may take to start (it imports, connects, owns its name).
+pub const START_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a notification may take to reach the listener.
+pub const ARRIVAL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// tests/support/notification_listener.py on a bus: it owns org.freedesktop.Notifications and
+/// logs every Notify call as a JSON line.
 pub struct Listener {
     process: Child,
     dir: TempDir,
@@ -24,7 +32,7 @@ impl Listener {
         let dir = tempfile::tempdir().expect("temp dir for the listener");
         let mut command = Command::new(python());
         command
-            .arg(repo_root().join("tests/support/notification_listener.py"))
+            .arg(script("notification_listener.py"))
             .arg(dir.path().join("notifications.jsonl"))
             .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
             .stdin(Stdio::null())
@@ -85,14 +93,4 @@ impl Drop for Listener {
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
-}
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn python() -> PathBuf {
-    std::env::var_os("SHOPDESK_TEST_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo_root().join(".venv/bin/python"))
 }

@@ -1,13 +1,15 @@
 //! A real SMTP receiver on 127.0.0.1 for the outbox tests: tests/support/smtp_sink.py (Python
-//! aiosmtpd, in the project's .venv made by scripts/setup-debian.sh), started on a free port and
-//! killed by its PID when dropped. Every wait is bounded.
+//! aiosmtpd), started on a free port and killed by its PID when dropped. Every wait is bounded.
 
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::net::{Ipv4Addr, TcpStream};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
+
+use crate::free_port;
+use crate::util::{python, script};
 
 const START_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -29,16 +31,9 @@ impl SmtpSink {
             .prefix("shopdesk-smtp-sink-")
             .tempdir()
             .expect("temp dir for the SMTP sink");
-        let python = workspace_root().join(".venv/bin/python");
-        assert!(
-            python.exists(),
-            "{} is missing: run `bash scripts/setup-debian.sh` (it makes .venv from \
-             tests/support/requirements.txt)",
-            python.display()
-        );
         let log = std::fs::File::create(dir.path().join("sink.log")).expect("sink log");
-        let child = Command::new(python)
-            .arg(workspace_root().join("tests/support/smtp_sink.py"))
+        let child = Command::new(python())
+            .arg(script("smtp_sink.py"))
             .args(["--port", &port.to_string()])
             .arg("--out")
             .arg(dir.path().join("out"))
@@ -134,18 +129,4 @@ impl Drop for SmtpSink {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A port nothing listens on: bound by us, then released.
-pub fn free_port() -> u16 {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
-    listener.local_addr().expect("local address").port()
-}
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .nth(2)
-        .expect("crates/mailbox sits two levels below the workspace")
-        .to_path_buf()
 }

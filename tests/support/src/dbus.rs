@@ -1,11 +1,17 @@
+//! A private D-Bus session bus, and the process-wide session-bus variable pointed at it.
+
 use std::fs;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use tempfile::TempDir;
 
-use super::{first_line, START_TIMEOUT};
+use crate::util::first_line;
+
+/// How long the daemon may take to print its address.
+const START_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// A dbus-daemon of our own on a unix socket in a temp folder. Its config lists no service
 /// directories, so nothing on the machine can be auto-started on it.

@@ -2,7 +2,7 @@
 //! its config, users file and maildirs, a free port, started with `dovecot -c`, stopped with
 //! `doveadm -c ... stop` when dropped. Every wait is bounded.
 
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -12,6 +12,8 @@ use futures::TryStreamExt;
 use shopdesk_mailbox::{MailboxConfig, Security};
 use tempfile::TempDir;
 use tokio::net::TcpStream as AsyncTcpStream;
+
+use crate::free_port;
 
 pub const USER: &str = "support@shop.test";
 pub const PASSWORD: &str = "secret";
@@ -258,12 +260,6 @@ userdb {{
 first_valid_uid = 1
 "
     )
-}
-
-/// A port nothing listens on: bound by us, then released for Dovecot.
-fn free_port() -> u16 {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind 127.0.0.1:0");
-    listener.local_addr().expect("local address").port()
 }
 
 /// The Debian path when PATH lacks /usr/sbin (as for a non-login root shell).
