@@ -12,6 +12,8 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver dbus dbus-x11 imagemagick
   # mail test servers
   dovecot-imapd
+  # Secret Service for the keychain tests (crates/secrets)
+  gnome-keyring
   # the sqlite3 CLI (benchmark floor) and python venv for test helpers
   sqlite3 python3-venv
 )
@@ -29,8 +31,21 @@ if ((${#missing[@]})); then
   $SUDO systemctl disable --now dovecot >/dev/null 2>&1 || true
 fi
 
-# tauri-driver: pinned, the newest on crates.io is a 3.0 alpha.
-if ! command -v tauri-driver >/dev/null 2>&1 || ! tauri-driver --version 2>/dev/null | grep -q "2.1.0"; then
+# Toolchains the packages above don't bring: Rust (rustup) and Node 20.19+ (Debian 12's own
+# nodejs is 18, too old for Vite 8). Say what is missing instead of failing later.
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: Rust is missing: install it with rustup (https://rustup.rs), Rust 1.85 or newer" >&2
+  exit 1
+fi
+if ! command -v node >/dev/null 2>&1 || ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then
+  echo "setup: Node.js 20.19 or newer is needed (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+# tauri-driver: pinned, the newest on crates.io is a 3.0 alpha. (It has no --version flag:
+# ask cargo what it installed.)
+installed_crates="$(cargo install --list 2>/dev/null || true)"
+if ! command -v tauri-driver >/dev/null 2>&1 || ! grep -q '^tauri-driver v2\.1\.0:' <<<"$installed_crates"; then
   echo "setup: installing tauri-driver 2.1.0"
   cargo install tauri-driver --version 2.1.0 --locked --quiet
 fi
