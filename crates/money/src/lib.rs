@@ -154,8 +154,10 @@ impl Money {
         assert!(parts > 0, "split into zero parts");
         let unit = Decimal::new(1, self.currency.minor_units());
         let total = self.rounded().amount;
-        let base = (total / Decimal::from(parts))
-            .round_dp_with_strategy(self.currency.minor_units(), rust_decimal::RoundingStrategy::ToZero);
+        let base = (total / Decimal::from(parts)).round_dp_with_strategy(
+            self.currency.minor_units(),
+            rust_decimal::RoundingStrategy::ToZero,
+        );
         let mut remainder = total - base * Decimal::from(parts);
         (0..parts)
             .map(|_| {
@@ -207,57 +209,110 @@ mod tests {
 
     #[test]
     fn formats_with_the_currency_minor_units() {
-        assert_eq!(Money::parse("24.9", "EUR").unwrap().to_string(), "24.90 EUR");
+        assert_eq!(
+            Money::parse("24.9", "EUR").unwrap().to_string(),
+            "24.90 EUR"
+        );
         assert_eq!(Money::parse("1500", "JPY").unwrap().to_string(), "1500 JPY");
-        assert_eq!(Money::parse("1.25", "KWD").unwrap().to_string(), "1.250 KWD");
+        assert_eq!(
+            Money::parse("1.25", "KWD").unwrap().to_string(),
+            "1.250 KWD"
+        );
     }
 
     #[test]
     fn decimal_arithmetic_is_exact() {
         let a = Money::parse("0.1", "USD").unwrap();
         let b = Money::parse("0.2", "USD").unwrap();
-        assert_eq!(a.checked_add(b).unwrap(), Money::parse("0.3", "USD").unwrap());
-        assert_eq!(Money::parse("19.99", "USD").unwrap().times(3).amount_string(), "59.97");
+        assert_eq!(
+            a.checked_add(b).unwrap(),
+            Money::parse("0.3", "USD").unwrap()
+        );
+        assert_eq!(
+            Money::parse("19.99", "USD")
+                .unwrap()
+                .times(3)
+                .amount_string(),
+            "59.97"
+        );
     }
 
     #[test]
     fn mixing_currencies_is_an_error() {
         let eur = Money::parse("1", "EUR").unwrap();
         let usd = Money::parse("1", "USD").unwrap();
-        assert!(matches!(eur.checked_add(usd), Err(MoneyError::CurrencyMismatch { .. })));
+        assert!(matches!(
+            eur.checked_add(usd),
+            Err(MoneyError::CurrencyMismatch { .. })
+        ));
         assert!(eur.checked_sub(usd).is_err());
     }
 
     #[test]
     fn rejects_unknown_currencies_and_bad_amounts() {
-        assert_eq!(Money::parse("1", "ZZZ"), Err(MoneyError::UnknownCurrency("ZZZ".into())));
-        assert!(matches!(Money::parse("1,00", "EUR"), Err(MoneyError::InvalidAmount(_))));
-        assert!(matches!(Money::parse("abc", "EUR"), Err(MoneyError::InvalidAmount(_))));
+        assert_eq!(
+            Money::parse("1", "ZZZ"),
+            Err(MoneyError::UnknownCurrency("ZZZ".into()))
+        );
+        assert!(matches!(
+            Money::parse("1,00", "EUR"),
+            Err(MoneyError::InvalidAmount(_))
+        ));
+        assert!(matches!(
+            Money::parse("abc", "EUR"),
+            Err(MoneyError::InvalidAmount(_))
+        ));
     }
 
     #[test]
     fn typed_amounts_must_fit_the_currency() {
         assert!(Money::parse_exact("10.00", cur("EUR")).is_ok());
-        assert!(matches!(Money::parse_exact("10.005", cur("EUR")), Err(MoneyError::TooPrecise { .. })));
-        assert!(matches!(Money::parse_exact("100.5", cur("JPY")), Err(MoneyError::TooPrecise { .. })));
+        assert!(matches!(
+            Money::parse_exact("10.005", cur("EUR")),
+            Err(MoneyError::TooPrecise { .. })
+        ));
+        assert!(matches!(
+            Money::parse_exact("100.5", cur("JPY")),
+            Err(MoneyError::TooPrecise { .. })
+        ));
         assert!(Money::parse_exact("1.125", cur("KWD")).is_ok());
     }
 
     #[test]
     fn rounding_is_half_away_from_zero() {
-        assert_eq!(Money::parse("2.345", "EUR").unwrap().amount_string(), "2.35");
+        assert_eq!(
+            Money::parse("2.345", "EUR").unwrap().amount_string(),
+            "2.35"
+        );
         assert_eq!(Money::parse("2.5", "JPY").unwrap().amount_string(), "3");
     }
 
     #[test]
     fn split_adds_up_exactly() {
-        for (amount, code, parts) in [("10", "EUR", 3), ("100", "JPY", 7), ("1", "KWD", 3), ("0.05", "USD", 4)] {
+        for (amount, code, parts) in [
+            ("10", "EUR", 3),
+            ("100", "JPY", 7),
+            ("1", "KWD", 3),
+            ("0.05", "USD", 4),
+        ] {
             let total = Money::parse(amount, code).unwrap();
             let pieces = total.split(parts);
-            let sum = pieces.iter().skip(1).fold(pieces[0], |acc, m| acc.checked_add(*m).unwrap());
-            assert_eq!(sum.amount, total.rounded().amount, "{amount} {code} / {parts}");
+            let sum = pieces
+                .iter()
+                .skip(1)
+                .fold(pieces[0], |acc, m| acc.checked_add(*m).unwrap());
+            assert_eq!(
+                sum.amount,
+                total.rounded().amount,
+                "{amount} {code} / {parts}"
+            );
         }
-        let thirds: Vec<String> = Money::parse("10", "EUR").unwrap().split(3).iter().map(|m| m.amount_string()).collect();
+        let thirds: Vec<String> = Money::parse("10", "EUR")
+            .unwrap()
+            .split(3)
+            .iter()
+            .map(|m| m.amount_string())
+            .collect();
         assert_eq!(thirds, ["3.34", "3.33", "3.33"]);
     }
 
