@@ -34,7 +34,7 @@ fi
 # Toolchains the packages above don't bring: Rust (rustup) and Node 20.19+ (Debian 12's own
 # nodejs is 18, too old for Vite 8). Say what is missing instead of failing later.
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "setup: Rust is missing: install it with rustup (https://rustup.rs), Rust 1.85 or newer" >&2
+  echo "setup: Rust is missing: install it with rustup (https://rustup.rs), Rust 1.89 or newer" >&2
   exit 1
 fi
 if ! command -v node >/dev/null 2>&1 || ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then

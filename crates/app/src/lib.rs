@@ -10,6 +10,7 @@ mod demo;
 mod error;
 mod mail;
 mod replies;
+mod search;
 mod tickets;
 pub mod views;
 
@@ -61,10 +62,45 @@ impl App {
     }
 }
 
+/// Opens the database in `data_dir`, which holds customer data: the folder and the database
+/// files are made readable by the current user only.
 fn open_store(data_dir: &Path) -> Result<Store, AppError> {
-    std::fs::create_dir_all(data_dir).map_err(|source| AppError::DataDir {
+    let data_dir_error = |source| AppError::DataDir {
         path: data_dir.display().to_string(),
         source,
-    })?;
-    Ok(Store::open(&data_dir.join("shopdesk.db"))?)
+    };
+    std::fs::create_dir_all(data_dir).map_err(data_dir_error)?;
+    restrict_to_owner(data_dir, 0o700).map_err(data_dir_error)?;
+    let db_path = data_dir.join("shopdesk.db");
+    // SQLite gives its -wal and -shm files the database file's mode, so that one is restricted
+    // before SQLite first opens it (and again for files an older version left open to others).
+    for file in ["shopdesk.db", "shopdesk.db-wal", "shopdesk.db-shm"] {
+        let path = data_dir.join(file);
+        if file == "shopdesk.db" && !path.exists() {
+            create_private_file(&path).map_err(data_dir_error)?;
+        } else if path.exists() {
+            restrict_to_owner(&path, 0o600).map_err(data_dir_error)?;
+        }
+    }
+    Ok(Store::open(&db_path)?)
+}
+
+fn create_private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
+
+#[cfg(unix)]
+fn restrict_to_owner(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+/// On Windows and macOS the per-user app data folder is already private to the user.
+#[cfg(not(unix))]
+fn restrict_to_owner(_path: &Path, _mode: u32) -> std::io::Result<()> {
+    Ok(())
 }

@@ -73,3 +73,20 @@ async fn starting_the_demo_twice_on_the_same_folder_changes_nothing() {
         .unwrap();
     assert_eq!(first, second);
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_data_folder_and_database_are_private_to_the_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let _app = App::start_demo(&data).await.unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    for file in ["shopdesk.db", "shopdesk.db-wal", "shopdesk.db-shm"] {
+        let path = data.join(file);
+        if path.exists() {
+            assert_eq!(mode(&path) & 0o077, 0, "{file} is readable by others");
+        }
+    }
+}
