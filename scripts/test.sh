@@ -78,10 +78,15 @@ step "ui test"
 (cd ui && npm run test)
 
 # A real window: Xvfb on a free display, a private D-Bus session, no accessibility bus.
-# `--workspace --test ticket_panel` keeps the workspace's features, so nothing is rebuilt.
+# Every test file of tests/e2e (all #[ignore]d: they need this display), named with `--test` so
+# `--workspace` keeps the workspace's features and nothing is rebuilt.
 step "e2e"
 mkdir -p test-output/e2e
+e2e_tests=()
+for file in tests/e2e/tests/*.rs; do
+  e2e_tests+=(--test "$(basename "$file" .rs)")
+done
 xvfb-run -a -s "-screen 0 1600x1000x24" \
   dbus-run-session -- env NO_AT_BRIDGE=1 \
-  cargo test --workspace --test ticket_panel -- --ignored --nocapture
-echo "e2e: screenshot at test-output/e2e/ticket.png"
+  cargo test --workspace "${e2e_tests[@]}" -- --ignored --nocapture --test-threads=1
+echo "e2e: screenshots in test-output/e2e/ (ticket.png, mail-html.png, reply.png, search.png)"

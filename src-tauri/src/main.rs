@@ -8,6 +8,7 @@
 
 mod commands;
 mod error;
+mod events;
 mod state;
 
 use tauri::Manager;
@@ -32,6 +33,11 @@ fn main() {
             commands::tickets::list_tickets,
             commands::tickets::open_ticket,
             commands::demo::demo_info,
+            commands::replies::send_reply,
+            commands::replies::replies,
+            commands::replies::cancel_reply,
+            commands::replies::retry_reply,
+            commands::search::search,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

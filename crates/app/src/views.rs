@@ -9,8 +9,10 @@ use shopdesk_store::{
 use ts_rs::TS;
 
 mod mail;
+mod search;
 
 pub use mail::*;
+pub use search::*;
 
 /// An exact amount: `amount` is the decimal as text (never a float), `formatted` is for display.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -128,6 +130,9 @@ pub struct MessageView {
     pub direction: DirectionView,
     pub body_text: String,
     pub had_html: bool,
+    /// The HTML part as crates/mail sanitized it (no script, no handlers, no remote content);
+    /// the UI shows it only inside a sandboxed iframe. None for text mail and flagged mail.
+    pub html_body: Option<String>,
     pub attachments: Vec<AttachmentView>,
     /// Set when the mail could not be parsed: the body is then the raw mail, shown flagged.
     pub parse_error: Option<String>,
@@ -157,6 +162,11 @@ impl MessageView {
             direction: m.direction.into(),
             body_text,
             had_html: m.body_html.is_some(),
+            html_body: if m.parse_error.is_some() {
+                None
+            } else {
+                m.body_html
+            },
             attachments: m
                 .attachments
                 .into_iter()

@@ -2,6 +2,8 @@
 //! error; the work happens in `shopdesk-app`.
 
 pub mod demo;
+pub mod replies;
+pub mod search;
 pub mod status;
 pub mod tickets;
 

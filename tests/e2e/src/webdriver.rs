@@ -153,6 +153,29 @@ impl Session {
             .map(|_| ())
     }
 
+    /// Presses `keys` together and releases them in reverse order: a chord such as
+    /// Ctrl+Enter (`["\u{E009}", "\u{E007}"]`).
+    pub async fn press_chord(&self, keys: &[&str]) -> Result<()> {
+        let mut actions: Vec<Value> = keys
+            .iter()
+            .map(|k| json!({ "type": "keyDown", "value": k }))
+            .collect();
+        actions.extend(
+            keys.iter()
+                .rev()
+                .map(|k| json!({ "type": "keyUp", "value": k })),
+        );
+        self.call(
+            reqwest::Method::POST,
+            "/actions",
+            Some(json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] })),
+        )
+        .await?;
+        self.call(reqwest::Method::DELETE, "/actions", None)
+            .await
+            .map(|_| ())
+    }
+
     /// Runs an async script; it finishes by calling its last argument.
     pub async fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value> {
         self.call(

@@ -2,7 +2,12 @@
 import type { AttachmentView } from "./AttachmentView";
 import type { DirectionView } from "./DirectionView";
 
-export type MessageView = { id: number, fromName: string | null, fromAddress: string, date: string, direction: DirectionView, bodyText: string, hadHtml: boolean, attachments: Array<AttachmentView>, 
+export type MessageView = { id: number, fromName: string | null, fromAddress: string, date: string, direction: DirectionView, bodyText: string, hadHtml: boolean, 
+/**
+ * The HTML part as crates/mail sanitized it (no script, no handlers, no remote content);
+ * the UI shows it only inside a sandboxed iframe. None for text mail and flagged mail.
+ */
+htmlBody: string | null, attachments: Array<AttachmentView>, 
 /**
  * Set when the mail could not be parsed: the body is then the raw mail, shown flagged.
  */
