@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 use crate::webdriver::{Element, Session};
 use crate::{app_binary, poll, two_free_ports, workspace_root, ProcessGuard};
 
+/// Everything, from starting tauri-driver to the last assertion, must fit in this.
+pub const TEST_TIMEOUT: Duration = Duration::from_secs(300);
 /// A cold start (WebKit, the simulator, the first sync) on 2 cores.
 pub const READY_TIMEOUT: Duration = Duration::from_secs(150);
 pub const STEP_TIMEOUT: Duration = Duration::from_secs(20);
@@ -22,6 +24,27 @@ pub fn out_dir() -> PathBuf {
     let dir = workspace_root().join("test-output/e2e");
     std::fs::create_dir_all(&dir).expect("create test-output/e2e");
     dir
+}
+
+/// The body of an e2e `#[test]`: builds a runtime and runs [`run_app`] within [`TEST_TIMEOUT`],
+/// panicking on failure. On timeout the run is dropped, and with it the guards that stop every
+/// process.
+pub fn run_test<F>(name: &str, check: F)
+where
+    F: AsyncFnOnce(&Session, &Path) -> Result<(), String>,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(async {
+        match tokio::time::timeout(TEST_TIMEOUT, run_app(name, check)).await {
+            Err(_) => panic!("e2e: the test did not finish within {TEST_TIMEOUT:?}"),
+            Ok(Err(err)) => panic!("e2e: {err}"),
+            Ok(Ok(())) => {}
+        }
+    });
 }
 
 /// Starts the app (demo mode, a fresh data folder) under tauri-driver, waits for the ticket list,
@@ -155,6 +178,43 @@ pub async fn wait_for(client: &Session, css: &str) -> Result<Element, String> {
         client.find(css).await.ok().flatten()
     })
     .await
+}
+
+/// Clicks ticket `id` in the list and waits for its conversation to open.
+pub async fn open_ticket(client: &Session, id: impl std::fmt::Display) -> Result<(), String> {
+    let row = wait_for(
+        client,
+        &format!("[data-testid=ticket-row][data-ticket-id=\"{id}\"]"),
+    )
+    .await?;
+    client
+        .click(&row)
+        .await
+        .map_err(|e| format!("click ticket {id}: {e}"))?;
+    wait_for(
+        client,
+        &format!("[data-testid=conversation][data-ticket-id=\"{id}\"]"),
+    )
+    .await?;
+    Ok(())
+}
+
+/// An attribute's value; an error when the element has none.
+pub async fn attr(client: &Session, element: &Element, name: &str) -> Result<String, String> {
+    client
+        .attr(element, name)
+        .await
+        .map_err(|e| format!("attribute {name}: {e}"))?
+        .ok_or_else(|| format!("attribute {name} missing"))
+}
+
+/// The element's rendered text, trimmed.
+pub async fn text(client: &Session, element: &Element) -> Result<String, String> {
+    client
+        .text(element)
+        .await
+        .map(|t| t.trim().to_string())
+        .map_err(|e| format!("text: {e}"))
 }
 
 /// Saves a screenshot of the window (after letting layout settle) as `test-output/e2e/<file>`.

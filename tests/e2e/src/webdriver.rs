@@ -6,6 +6,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
+/// WebDriver key codes, for [`Session::press_keys`] and [`Session::press_chord`].
+pub const ENTER: &str = "\u{E007}";
+pub const CONTROL: &str = "\u{E009}";
+
 /// The W3C key under which an element reference travels.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
@@ -130,7 +134,7 @@ impl Session {
         Ok(value.as_str().unwrap_or_default().to_string())
     }
 
-    /// Types keys into whatever has focus (W3C key actions). Use `\u{E007}` for Enter.
+    /// Types keys into whatever has focus (W3C key actions). Use [`ENTER`] for Enter.
     pub async fn press_keys(&self, keys: &str) -> Result<()> {
         let actions: Vec<Value> = keys
             .chars()
@@ -154,7 +158,7 @@ impl Session {
     }
 
     /// Presses `keys` together and releases them in reverse order: a chord such as
-    /// Ctrl+Enter (`["\u{E009}", "\u{E007}"]`).
+    /// Ctrl+Enter (`[CONTROL, ENTER]`).
     pub async fn press_chord(&self, keys: &[&str]) -> Result<()> {
         let mut actions: Vec<Value> = keys
             .iter()

@@ -13,35 +13,22 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use shopdesk_e2e::harness::{eval, invoke, run_app, screenshot, wait_for, POLL, STEP_TIMEOUT};
+use shopdesk_e2e::harness::{
+    eval, invoke, open_ticket, run_test, screenshot, text, wait_for, POLL, STEP_TIMEOUT,
+};
 use shopdesk_e2e::poll;
-use shopdesk_e2e::webdriver::Session;
+use shopdesk_e2e::webdriver::{Session, CONTROL, ENTER};
 
-const TEST_TIMEOUT: Duration = Duration::from_secs(300);
 /// The demo mailbox's HTML-only mail with a script and an onerror handler (crates/mail demo).
 const HOSTILE_SUBJECT: &str = "Just wanted to say thank you";
-const CONTROL: &str = "\u{E009}";
-const ENTER: &str = "\u{E007}";
 
 #[test]
 #[ignore = "needs Xvfb + tauri-driver; run by scripts/test.sh"]
 fn html_mail_is_inert_and_replies_and_search_work() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    runtime.block_on(async {
-        let run = run_app("mail", async |client: &Session, out_dir: &Path| {
-            let ticket_id = check_html_mail(client, out_dir).await?;
-            check_reply(client, out_dir, ticket_id).await?;
-            check_search(client, out_dir, ticket_id).await
-        });
-        match tokio::time::timeout(TEST_TIMEOUT, run).await {
-            Err(_) => panic!("e2e: the test did not finish within {TEST_TIMEOUT:?}"),
-            Ok(Err(err)) => panic!("e2e: {err}"),
-            Ok(Ok(())) => {}
-        }
+    run_test("mail", async |client: &Session, out_dir: &Path| {
+        let ticket_id = check_html_mail(client, out_dir).await?;
+        check_reply(client, out_dir, ticket_id).await?;
+        check_search(client, out_dir, ticket_id).await
     });
 }
 
@@ -113,20 +100,7 @@ async fn check_html_mail(client: &Session, out_dir: &Path) -> Result<i64, String
     if armed != Value::Bool(true) {
         return Err(format!("could not install the traps: {armed}"));
     }
-    let row = wait_for(
-        client,
-        &format!("[data-testid=ticket-row][data-ticket-id=\"{ticket_id}\"]"),
-    )
-    .await?;
-    client
-        .click(&row)
-        .await
-        .map_err(|e| format!("click the ticket: {e}"))?;
-    wait_for(
-        client,
-        &format!("[data-testid=conversation][data-ticket-id=\"{ticket_id}\"]"),
-    )
-    .await?;
+    open_ticket(client, ticket_id).await?;
     wait_for(client, "[data-testid=mail-frame]").await?;
     // Let the frame load (and any script in it try its luck).
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -209,8 +183,8 @@ async fn check_html_mail(client: &Session, out_dir: &Path) -> Result<i64, String
         .click(&to_text)
         .await
         .map_err(|e| format!("click Text: {e}"))?;
-    let text = wait_for(client, "[data-testid=message-text]").await?;
-    let body = client.text(&text).await.map_err(|e| format!("text: {e}"))?;
+    let message = wait_for(client, "[data-testid=message-text]").await?;
+    let body = text(client, &message).await?;
     if !body.contains("best thing I bought") {
         return Err(format!("the text view reads {body:?}"));
     }

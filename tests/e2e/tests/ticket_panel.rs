@@ -6,39 +6,19 @@
 //! Run by `scripts/test.sh` inside `xvfb-run -a dbus-run-session -- env NO_AT_BRIDGE=1`.
 
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::path::Path;
-use std::process::Command;
-use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use shopdesk_e2e::webdriver::{Element, Session};
-use shopdesk_e2e::{
-    app_binary, canonical_decimal, humanize_status, poll, two_free_ports, workspace_root,
-    ProcessGuard,
+use shopdesk_e2e::harness::{
+    attr, invoke, open_ticket, run_test, screenshot, text, wait_for, POLL, STEP_TIMEOUT,
 };
-
-/// Everything, from starting tauri-driver to the last assertion, must fit in this.
-const TEST_TIMEOUT: Duration = Duration::from_secs(300);
-/// A cold start (WebKit, the simulator, the first sync) on 2 cores.
-const READY_TIMEOUT: Duration = Duration::from_secs(150);
-const STEP_TIMEOUT: Duration = Duration::from_secs(20);
-const POLL: Duration = Duration::from_millis(150);
+use shopdesk_e2e::webdriver::{Element, Session, ENTER};
+use shopdesk_e2e::{canonical_decimal, humanize_status, poll};
 
 #[test]
 #[ignore = "needs Xvfb + tauri-driver; run by scripts/test.sh"]
 fn customer_panel_shows_the_stores_orders_for_the_ticket() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
-    runtime.block_on(async {
-        // On timeout the future is dropped, and with it the guards that stop every process.
-        if tokio::time::timeout(TEST_TIMEOUT, run()).await.is_err() {
-            panic!("e2e: the test did not finish within {TEST_TIMEOUT:?}");
-        }
-    });
+    run_test("ticket", check_ticket);
 }
 
 /// One order as the customer panel shows it.
@@ -63,105 +43,9 @@ struct StoreOrder {
     fulfillment: String,
 }
 
-async fn run() {
-    let started = Instant::now();
-    let root = workspace_root();
-    let app = app_binary();
-    assert!(
-        app.is_file(),
-        "e2e: {} is missing; build it first: (cd ui && npm run build) && cargo build -p shopdesk",
-        app.display()
-    );
-    let out_dir = root.join("test-output/e2e");
-    std::fs::create_dir_all(&out_dir).expect("create test-output/e2e");
-    let data_dir = tempfile::Builder::new()
-        .prefix("shopdesk-e2e-")
-        .tempdir()
-        .expect("a temp data dir");
-
-    // tauri-driver, and through it WebKitWebDriver and the app, on ports nobody else uses.
-    let (port, native_port) = two_free_ports();
-    let log = File::create(out_dir.join("tauri-driver.log")).expect("driver log file");
-    let app_log = out_dir.join("app.log");
-    let _ = std::fs::remove_file(&app_log);
-    let mut command = Command::new(std::env::var("TAURI_DRIVER").unwrap_or("tauri-driver".into()));
-    command
-        .args(["--port", &port.to_string()])
-        .args(["--native-port", &native_port.to_string()])
-        .env("SHOPDESK_DATA_DIR", data_dir.path())
-        .env("SHOPDESK_LOG_FILE", &app_log)
-        .env("RUST_LOG", "info")
-        .stdout(log.try_clone().expect("log handle"))
-        .stderr(log);
-    // The app and WebKit's helpers inherit SHOPDESK_DATA_DIR: any of them left behind once
-    // tauri-driver's group is stopped is stopped too (guards drop in reverse order).
-    let _leftovers = LeftoverGuard {
-        marker: format!("SHOPDESK_DATA_DIR={}", data_dir.path().display()),
-    };
-    let mut driver = ProcessGuard::spawn("tauri-driver", command)
-        .expect("e2e: could not start tauri-driver; scripts/setup-debian.sh installs it");
-    eprintln!(
-        "e2e: tauri-driver pid {:?} on port {port}, app {}",
-        driver.pid(),
-        app.display()
-    );
-
-    let deadline = Instant::now() + STEP_TIMEOUT;
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        if let Err(err) = driver.check_running() {
-            panic!("e2e: {err}; see test-output/e2e/tauri-driver.log");
-        }
-        assert!(
-            Instant::now() < deadline,
-            "e2e: tauri-driver did not listen on {port}"
-        );
-        tokio::time::sleep(POLL).await;
-    }
-
-    let capabilities = json!({
-        "browserName": "wry",
-        "tauri:options": { "application": app.display().to_string() },
-    });
-    let client = Session::start(
-        &format!("http://127.0.0.1:{port}"),
-        capabilities,
-        Duration::from_secs(60),
-    )
-    .await
-    .unwrap_or_else(|err| panic!("e2e: WebDriver session: {err}"));
-    eprintln!("e2e: session started after {:?}", started.elapsed());
-
-    let result = check_ticket(&client, &out_dir).await;
-    if let Err(err) = &result {
-        eprintln!("e2e: failed: {err}");
-        save_failure_evidence(&client, &out_dir).await;
-        eprintln!("e2e: the app's log is in {}", app_log.display());
-    }
-    let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
-    drop(driver);
-    result.unwrap_or_else(|err| panic!("e2e: {err}"));
-    eprintln!("e2e: passed in {:?}", started.elapsed());
-}
-
 async fn check_ticket(client: &Session, out_dir: &Path) -> Result<(), String> {
-    // The demo store is seeded and synced in the background; the UI shows a loading state first.
-    let ready = Instant::now();
-    let shown = poll("the ticket list", READY_TIMEOUT, POLL, || async {
-        if let Ok(Some(err)) = client.find("[data-testid=app-error]").await {
-            let text = client.text(&err).await.unwrap_or_default();
-            return Some(Err(format!("the app failed to start: {text}")));
-        }
-        let rows = client.find_all("[data-testid=ticket-row]").await.ok()?;
-        (!rows.is_empty()).then_some(Ok(()))
-    })
-    .await?;
-    shown?;
-    eprintln!("e2e: ticket list shown after {:?}", ready.elapsed());
-
-    let info = invoke(client, "demo_info").await?;
+    // run_app has waited for the ticket list (the demo store is seeded and synced first).
+    let info = invoke(client, "demo_info", json!({})).await?;
     let graphql_url = info["graphqlUrl"]
         .as_str()
         .ok_or_else(|| format!("demo_info has no graphqlUrl: {info}"))?
@@ -172,7 +56,7 @@ async fn check_ticket(client: &Session, out_dir: &Path) -> Result<(), String> {
         .to_string();
 
     // Tickets with a linked order, as the app lists them; the first that has a customer is used.
-    let tickets = invoke(client, "list_tickets").await?;
+    let tickets = invoke(client, "list_tickets", json!({})).await?;
     let candidates: Vec<(String, String)> = tickets
         .as_array()
         .ok_or("list_tickets did not return a list")?
@@ -204,7 +88,7 @@ async fn check_ticket(client: &Session, out_dir: &Path) -> Result<(), String> {
     let mut chosen = None;
     let mut fallback = None;
     for (id, order_name) in candidates.iter().take(12) {
-        let (customer_id, orders) = open_ticket(client, id).await?;
+        let (customer_id, orders) = open_ticket_panel(client, id).await?;
         if customer_id.is_empty() {
             continue;
         }
@@ -217,7 +101,7 @@ async fn check_ticket(client: &Session, out_dir: &Path) -> Result<(), String> {
     }
     if chosen.is_none() {
         if let Some(found) = fallback {
-            open_ticket(client, &found.0).await?;
+            open_ticket_panel(client, &found.0).await?;
             chosen = Some(found);
         }
     }
@@ -225,15 +109,8 @@ async fn check_ticket(client: &Session, out_dir: &Path) -> Result<(), String> {
         chosen.ok_or("no ticket with a linked order has a Shopify customer")?;
     eprintln!("e2e: opened ticket {ticket_id} (order {order_name}, customer {customer_id})");
 
-    // Let layout and fonts settle, then keep a picture whatever the assertions say.
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    let png = client
-        .screenshot()
-        .await
-        .map_err(|e| format!("screenshot: {e}"))?;
-    let shot = out_dir.join("ticket.png");
-    std::fs::write(&shot, png).map_err(|e| format!("write {}: {e}", shot.display()))?;
-    eprintln!("e2e: screenshot saved to {}", shot.display());
+    // Keep a picture (after layout and fonts settle) whatever the assertions say.
+    screenshot(client, out_dir, "ticket.png").await?;
 
     let ui = read_ui_orders(client).await?;
     let store = store_orders(&graphql_url, &token, &customer_id).await?;
@@ -328,19 +205,20 @@ async fn check_keyboard(client: &Session, open_id: &str) -> Result<(), String> {
         eprintln!("e2e: keyboard check skipped: the open ticket is the last one");
         return Ok(());
     };
-    for (keys, want) in [("j\u{E007}", next.as_str()), ("k\u{E007}", open_id)] {
+    for (keys, want) in [
+        (format!("j{ENTER}"), next.as_str()),
+        (format!("k{ENTER}"), open_id),
+    ] {
         client
-            .press_keys(keys)
+            .press_keys(&keys)
             .await
             .map_err(|e| format!("keys {keys:?}: {e}"))?;
-        let selector = format!("[data-testid=conversation][data-ticket-id=\"{want}\"]");
-        poll(
-            &format!("ticket {want} to open from the keyboard"),
-            STEP_TIMEOUT,
-            POLL,
-            || async { client.find(&selector).await.ok().flatten() },
+        wait_for(
+            client,
+            &format!("[data-testid=conversation][data-ticket-id=\"{want}\"]"),
         )
-        .await?;
+        .await
+        .map_err(|e| format!("ticket {want} to open from the keyboard: {e}"))?;
     }
     eprintln!("e2e: j/k and Enter move between tickets {open_id} and {next}");
     Ok(())
@@ -348,25 +226,13 @@ async fn check_keyboard(client: &Session, open_id: &str) -> Result<(), String> {
 
 /// Clicks a ticket in the list and waits for it to open; returns the customer id shown in the
 /// customer panel (empty when none) and how many order cards it shows.
-async fn open_ticket(client: &Session, id: &str) -> Result<(String, usize), String> {
-    let row = client
-        .find(&format!(
-            "[data-testid=ticket-row][data-ticket-id=\"{id}\"]"
-        ))
-        .await
-        .map_err(|e| format!("ticket row {id}: {e}"))?
-        .ok_or_else(|| format!("no row for ticket {id}"))?;
-    client
-        .click(&row)
-        .await
-        .map_err(|e| format!("click ticket {id}: {e}"))?;
-    let opened = format!("[data-testid=conversation][data-ticket-id=\"{id}\"]");
+async fn open_ticket_panel(client: &Session, id: &str) -> Result<(String, usize), String> {
+    open_ticket(client, id).await?;
     let customer_id = poll(
-        &format!("ticket {id} to open"),
+        &format!("ticket {id}'s customer panel"),
         STEP_TIMEOUT,
         POLL,
         || async {
-            client.find(&opened).await.ok()??;
             let panel = client.find("[data-testid=customer-panel]").await.ok()??;
             client.attr(&panel, "data-customer-id").await.ok()?
         },
@@ -378,23 +244,6 @@ async fn open_ticket(client: &Session, id: &str) -> Result<(String, usize), Stri
         .map_err(|e| format!("order cards: {e}"))?
         .len();
     Ok((customer_id, orders))
-}
-
-/// Calls one of the app's commands from inside the page, as the UI does.
-async fn invoke(client: &Session, command: &str) -> Result<Value, String> {
-    let script = r#"
-        const [command, done] = [arguments[0], arguments[arguments.length - 1]];
-        window.__TAURI_INTERNALS__.invoke(command)
-            .then((value) => done({ ok: value }), (error) => done({ error }));
-    "#;
-    let answer = client
-        .execute_async(script, vec![json!(command)])
-        .await
-        .map_err(|e| format!("invoke {command}: {e}"))?;
-    match answer.get("ok") {
-        Some(value) => Ok(value.clone()),
-        None => Err(format!("invoke {command} failed: {}", answer["error"])),
-    }
 }
 
 async fn read_ui_orders(client: &Session) -> Result<Vec<(String, UiOrder)>, String> {
@@ -433,22 +282,6 @@ async fn child(client: &Session, parent: &Element, testid: &str) -> Result<Eleme
         .into_iter()
         .next()
         .ok_or_else(|| format!("no {testid} in an order card"))
-}
-
-async fn attr(client: &Session, element: &Element, name: &str) -> Result<String, String> {
-    client
-        .attr(element, name)
-        .await
-        .map_err(|e| format!("attribute {name}: {e}"))?
-        .ok_or_else(|| format!("attribute {name} missing"))
-}
-
-async fn text(client: &Session, element: &Element) -> Result<String, String> {
-    client
-        .text(element)
-        .await
-        .map(|t| t.trim().to_string())
-        .map_err(|e| format!("text: {e}"))
 }
 
 /// The customer's orders straight from the simulated store, keyed by name.
@@ -517,59 +350,4 @@ async fn store_orders(
         );
     }
     Ok(orders)
-}
-
-/// On failure: a screenshot and the page's text, to see what the window showed.
-async fn save_failure_evidence(client: &Session, out_dir: &Path) {
-    if let Ok(png) = client.screenshot().await {
-        let path = out_dir.join("failure.png");
-        if std::fs::write(&path, png).is_ok() {
-            eprintln!("e2e: failure screenshot saved to {}", path.display());
-        }
-    }
-    let script = "const done = arguments[arguments.length - 1]; done(document.body.innerText);";
-    if let Ok(text) = client.execute_async(script, vec![]).await {
-        let text = text.as_str().unwrap_or_default();
-        let text: String = text.chars().take(2000).collect();
-        eprintln!("e2e: the page read:\n{text}");
-    }
-}
-
-/// Stops, by PID, any process still carrying this run's `SHOPDESK_DATA_DIR` (the app and
-/// WebKit's helpers, should they have left tauri-driver's process group).
-struct LeftoverGuard {
-    marker: String,
-}
-
-impl Drop for LeftoverGuard {
-    fn drop(&mut self) {
-        let me = std::process::id();
-        let Ok(entries) = std::fs::read_dir("/proc") else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let Some(pid) = entry
-                .file_name()
-                .to_str()
-                .and_then(|n| n.parse::<u32>().ok())
-            else {
-                continue;
-            };
-            if pid == me {
-                continue;
-            }
-            let Ok(environ) = std::fs::read(entry.path().join("environ")) else {
-                continue;
-            };
-            let ours = environ
-                .split(|b| *b == 0)
-                .any(|var| var == self.marker.as_bytes());
-            if ours {
-                eprintln!("e2e: stopping leftover process {pid}");
-                let _ = Command::new("kill")
-                    .args(["-KILL", &pid.to_string()])
-                    .status();
-            }
-        }
-    }
 }
