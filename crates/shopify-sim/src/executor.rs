@@ -25,6 +25,8 @@ use crate::filter::{customer_sort_value, order_sort_value, CustomerFilter, Order
 use crate::model::*;
 use crate::variables::coerce_variables;
 
+mod events;
+
 /// The result of running one operation: what goes into the response body.
 #[derive(Debug, Default)]
 pub struct ExecutionOutcome {
@@ -75,6 +77,30 @@ pub fn execute(
     prepared: &PreparedOperation<'_>,
     now: Timestamp,
 ) -> ExecutionOutcome {
+    execute_with_bulk(state, None, document, prepared, now)
+}
+
+/// [`execute`] with the shop's bulk operations (the `bulkOperation*` fields need them).
+pub fn execute_with_bulk(
+    state: &ShopState,
+    bulk: Option<&std::sync::Arc<crate::bulk::BulkOperations>>,
+    document: &Valid<ExecutableDocument>,
+    prepared: &PreparedOperation<'_>,
+    now: Timestamp,
+) -> ExecutionOutcome {
+    execute_for_app(state, bulk, None, document, prepared, now)
+}
+
+/// [`execute_with_bulk`] for the app the request's token belongs to
+/// (`currentAppInstallation` answers its scopes).
+pub(crate) fn execute_for_app(
+    state: &ShopState,
+    bulk: Option<&std::sync::Arc<crate::bulk::BulkOperations>>,
+    app: Option<&crate::oauth::Installation>,
+    document: &Valid<ExecutableDocument>,
+    prepared: &PreparedOperation<'_>,
+    now: Timestamp,
+) -> ExecutionOutcome {
     let schema = shopdesk_shopify_schema::schema();
     let coerced = match JsonValue::from(Value::Object(prepared.variables.clone())) {
         JsonValue::Object(map) => map,
@@ -84,6 +110,8 @@ pub fn execute(
         state,
         now,
         search: RefCell::new(Vec::new()),
+        bulk,
+        app,
     };
     let root = Resolver {
         context: &context,
@@ -133,6 +161,8 @@ struct Context<'s> {
     state: &'s ShopState,
     now: Timestamp,
     search: RefCell<Vec<Value>>,
+    bulk: Option<&'s std::sync::Arc<crate::bulk::BulkOperations>>,
+    app: Option<&'s crate::oauth::Installation>,
 }
 
 /// One object of the response graph: a reference into the store plus what is needed to show it.
@@ -179,6 +209,7 @@ enum Obj<'s> {
         count: usize,
         precision: CountPrecision,
     },
+    Event(&'s crate::events::Event),
 }
 
 #[derive(Clone, Copy)]
@@ -519,6 +550,9 @@ impl<'s> Resolver<'s> {
                     .count();
                 self.count(info, count)
             }
+            "bulkOperation" | "bulkOperations" | "currentBulkOperation" => {
+                crate::bulk::resolvers::resolve_query(self.context.bulk, info)
+            }
             "customersCount" => {
                 let query = arg_str(info, "query");
                 let filter = CustomerFilter::new(query, self.context.now);
@@ -529,6 +563,10 @@ impl<'s> Resolver<'s> {
                     .filter(|c| filter.matches(state, c))
                     .count();
                 self.count(info, count)
+            }
+            "events" | "event" | "eventsCount" => self.resolve_events_root(info),
+            "currentAppInstallation" => {
+                crate::oauth::resolvers::current_app_installation(self.context.app)
             }
             _ => Err(self.not_implemented(info)),
         }
@@ -953,6 +991,7 @@ impl ObjectValue for Resolver<'_> {
             Obj::Edge { type_name, .. } => type_name,
             Obj::PageInfo { .. } => "PageInfo",
             Obj::Count { .. } => "Count",
+            Obj::Event(_) => "BasicEvent",
         }
     }
 
@@ -960,7 +999,12 @@ impl ObjectValue for Resolver<'_> {
         let state = self.state();
         match &self.object {
             Obj::Query => self.resolve_query(info),
-            Obj::Mutation => Err(self.not_implemented(info)),
+            Obj::Mutation => crate::mutations::resolve(
+                &crate::mutations::MutationContext {
+                    bulk: self.context.bulk,
+                },
+                info,
+            ),
             Obj::Shop => self.resolve_shop(info),
             Obj::ShopPlan => match info.field_name() {
                 "displayName" | "publicDisplayName" => leaf(state.shop.plan_name.as_str()),
@@ -1092,6 +1136,7 @@ impl ObjectValue for Resolver<'_> {
                 "endCursor" => opt_leaf(end_cursor.as_deref()),
                 _ => Err(self.not_implemented(info)),
             },
+            Obj::Event(event) => self.resolve_event(info, event),
             Obj::Count { count, precision } => match info.field_name() {
                 "count" => leaf(*count),
                 "precision" => leaf(precision.as_graphql()),

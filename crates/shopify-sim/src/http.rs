@@ -1,6 +1,7 @@
 //! The HTTP face of the simulator: Shopify's Admin GraphQL endpoint, its authentication, version
 //! handling and error responses.
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -24,13 +25,27 @@ pub const API_VERSION: &str = shopdesk_shopify_schema::API_VERSION;
 
 pub struct AppState {
     pub shop: Arc<RwLock<ShopState>>,
-    pub access_token: String,
     pub bucket: Arc<Mutex<LeakyBucket>>,
+    pub bulk: Arc<crate::bulk::BulkOperations>,
+    pub faults: Arc<crate::faults::Faults>,
+    pub counters: Arc<crate::faults::Counters>,
+    pub auth: Arc<crate::oauth::Auth>,
 }
 
 pub fn router(app: Arc<AppState>) -> Router {
     Router::new()
-        .route("/admin/api/{version}/graphql.json", post(graphql))
+        .route(
+            "/admin/api/{version}/graphql.json",
+            post(crate::faults::graphql_with_faults),
+        )
+        .route(
+            "/admin/oauth/access_token",
+            post(crate::oauth::endpoint::access_token),
+        )
+        .route(
+            "/bulk/{file}",
+            axum::routing::get(crate::bulk::download::download),
+        )
         .fallback(not_found)
         .with_state(app)
 }
@@ -91,7 +106,7 @@ fn missing_query() -> Response {
     )
 }
 
-async fn graphql(
+pub(crate) async fn graphql(
     State(app): State<Arc<AppState>>,
     Path(version): Path<String>,
     headers: HeaderMap,
@@ -100,15 +115,16 @@ async fn graphql(
     if !is_well_formed_version(&version) {
         return not_found().await;
     }
+    app.counters.requests.fetch_add(1, Ordering::SeqCst);
     let token = headers
         .get("x-shopify-access-token")
         .and_then(|value| value.to_str().ok());
-    if token != Some(app.access_token.as_str()) {
+    let Some(installation) = app.auth.authorize(token) else {
         return json_response(
             StatusCode::UNAUTHORIZED,
             json!({"errors": "[API] Invalid API key or access token (unrecognized login or wrong password)"}),
         );
-    }
+    };
 
     let is_graphql_body = headers
         .get(header::CONTENT_TYPE)
@@ -196,6 +212,7 @@ async fn graphql(
     let throttle_status = match bucket.try_take(requested, now) {
         Ok(status) => status,
         Err(status) => {
+            app.counters.throttled.fetch_add(1, Ordering::SeqCst);
             let error = GraphqlError {
                 extensions: Some(json!({
                     "code": "THROTTLED",
@@ -212,7 +229,14 @@ async fn graphql(
         let Ok(shop) = app.shop.read() else {
             return internal_error();
         };
-        executor::execute(&shop, &document, &prepared, wall_clock_now())
+        executor::execute_for_app(
+            &shop,
+            Some(&app.bulk),
+            Some(&installation),
+            &document,
+            &prepared,
+            wall_clock_now(),
+        )
     };
 
     let actual = outcome
@@ -223,6 +247,9 @@ async fn graphql(
             cost_model.actual(selection, prepared.is_mutation(), &data)
         })
         .min(requested);
+    app.counters
+        .points_consumed
+        .fetch_add(actual, Ordering::SeqCst);
     let throttle_status = match app.bucket.lock() {
         Ok(mut bucket) => bucket.refund(requested - actual, Instant::now()),
         Err(_) => throttle_status,

@@ -18,20 +18,33 @@ use std::sync::{Arc, Mutex, RwLock};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub mod activity;
+mod bulk;
 mod connection;
 mod cost;
+pub mod events;
 mod executor;
+pub mod faults;
 mod filter;
 mod http;
 pub mod model;
+mod mutations;
+pub mod oauth;
 pub mod search;
 mod seed;
 mod throttle;
 mod variables;
 
+pub use activity::{Activity, ActivityDriver, ActivityKind, ActivityStep};
+pub use bulk::{
+    BulkDownloadStats, BulkErrorCode, BulkOperationInfo, BulkOperations, BulkOutputOrder,
+    BulkStatus, MAX_CONCURRENT_QUERY_OPERATIONS, MAX_CONNECTIONS, MAX_NESTING_DEPTH,
+    URL_LIFETIME_SECONDS,
+};
 pub use connection::MAX_PAGE_SIZE;
 pub use cost::MAX_QUERY_COST;
 pub use executor::{format_amount, format_time, gid, parse_gid};
+pub use faults::{Fault, Faults, SimStats};
 pub use model::ShopState;
 pub use seed::{seed_shop, SEED_EPOCH};
 pub use throttle::ThrottleStatus;
@@ -92,6 +105,10 @@ pub struct Simulator {
     access_token: String,
     shop: Arc<RwLock<ShopState>>,
     bucket: Arc<Mutex<throttle::LeakyBucket>>,
+    bulk: Arc<bulk::BulkOperations>,
+    faults: Arc<Faults>,
+    counters: Arc<faults::Counters>,
+    auth: Arc<oauth::Auth>,
     stop: oneshot::Sender<()>,
     server: JoinHandle<()>,
 }
@@ -121,11 +138,26 @@ impl Simulator {
             .local_addr()
             .map_err(|source| SimError::Bind { address, source })?;
         let bucket = Arc::new(Mutex::new(throttle::LeakyBucket::default()));
+        let faults = Arc::new(Faults::default());
+        let counters = Arc::new(faults::Counters::default());
+        let bulk = bulk::BulkOperations::new(shop.clone(), format!("http://{address}"));
+        // Tokens expire on the bulk operations' clock: one simulated clock for the shop.
+        let clock = bulk.clone();
+        let auth = Arc::new(oauth::Auth::new(
+            &config.access_token,
+            Arc::new(move || clock.now()),
+        ));
         let app = http::router(Arc::new(http::AppState {
             shop: shop.clone(),
-            access_token: config.access_token.clone(),
             bucket: bucket.clone(),
+            bulk: bulk.clone(),
+            faults: faults.clone(),
+            counters: counters.clone(),
+            auth: auth.clone(),
         }));
+        // Connections carry a handle the fault injector uses to drop or cut an answer.
+        let listener = faults::FaultListener(listener);
+        let app = app.into_make_service_with_connect_info::<faults::ConnControl>();
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let shutdown = async move {
@@ -141,6 +173,10 @@ impl Simulator {
             access_token: config.access_token,
             shop,
             bucket,
+            bulk,
+            faults,
+            counters,
+            auth,
             stop,
             server,
         })
@@ -180,6 +216,26 @@ impl Simulator {
     pub fn throttle_status(&self) -> Option<ThrottleStatus> {
         let mut bucket = self.bucket.lock().ok()?;
         Some(bucket.refund(0, std::time::Instant::now()))
+    }
+
+    /// The shop's bulk operations, with hooks for tests (pause, line order, injected failures,
+    /// broken downloads, the URL clock).
+    pub fn bulk(&self) -> &BulkOperations {
+        &self.bulk
+    }
+
+    /// Faults for the next requests (see [`faults`]).
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    /// Requests, THROTTLED answers and points consumed since start (or the last reset).
+    pub fn stats(&self) -> SimStats {
+        self.counters.snapshot(&self.faults)
+    }
+
+    pub fn reset_stats(&self) {
+        self.counters.reset();
     }
 
     /// Stops accepting requests, lets in-flight ones finish, and waits for the server task.

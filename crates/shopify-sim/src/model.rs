@@ -29,17 +29,32 @@ pub struct ShopState {
     pub products: Vec<Product>,
     pub customers: Vec<Customer>,
     pub orders: Vec<Order>,
+    /// Events `events(query:)` serves (deletions), oldest first; see `events.rs`.
+    pub events: Vec<crate::events::Event>,
 }
 
 impl ShopState {
+    /// Orders and customers stay sorted by id (new ones get higher ids, deleted ones are
+    /// removed), so lookups are binary searches.
     pub fn order(&self, legacy_id: u64) -> Option<&Order> {
-        let index = legacy_id.checked_sub(ORDER_ID_BASE + 1)?;
-        self.orders.get(usize::try_from(index).ok()?)
+        self.order_index(legacy_id).map(|index| &self.orders[index])
+    }
+
+    pub fn order_index(&self, legacy_id: u64) -> Option<usize> {
+        self.orders
+            .binary_search_by_key(&legacy_id, |order| order.legacy_id)
+            .ok()
     }
 
     pub fn customer(&self, legacy_id: u64) -> Option<&Customer> {
-        let index = legacy_id.checked_sub(CUSTOMER_ID_BASE + 1)?;
-        self.customers.get(usize::try_from(index).ok()?)
+        self.customer_index(legacy_id)
+            .map(|index| &self.customers[index])
+    }
+
+    pub fn customer_index(&self, legacy_id: u64) -> Option<usize> {
+        self.customers
+            .binary_search_by_key(&legacy_id, |customer| customer.legacy_id)
+            .ok()
     }
 
     pub fn customer_at(&self, index: u32) -> Option<&Customer> {

@@ -53,6 +53,7 @@ pub fn seed_shop(config: &SimConfig) -> Result<ShopState, SimError> {
         products,
         customers,
         orders,
+        events: Vec::new(),
     })
 }
 

@@ -23,6 +23,9 @@ pub struct LeakyBucket {
     restore_rate: f64,
     available: f64,
     updated: Instant,
+    /// Set by [`LeakyBucket::drain`]: the next query is refused even if the bucket refilled
+    /// its cost in the meantime.
+    refuse_next: bool,
 }
 
 impl LeakyBucket {
@@ -32,6 +35,7 @@ impl LeakyBucket {
             restore_rate,
             available: maximum,
             updated: Instant::now(),
+            refuse_next: false,
         }
     }
 
@@ -44,7 +48,7 @@ impl LeakyBucket {
     /// Takes `cost` if available; otherwise takes nothing and returns the status as an error.
     pub fn try_take(&mut self, cost: u64, now: Instant) -> Result<ThrottleStatus, ThrottleStatus> {
         self.refill(now);
-        if (cost as f64) > self.available {
+        if std::mem::take(&mut self.refuse_next) || (cost as f64) > self.available {
             return Err(self.status());
         }
         self.available -= cost as f64;
@@ -56,6 +60,14 @@ impl LeakyBucket {
         self.refill(now);
         self.available = (self.available + amount as f64).min(self.maximum);
         self.status()
+    }
+
+    /// Empties the bucket (fault injection): the next query is THROTTLED, and later ones
+    /// wait for the refill.
+    pub fn drain(&mut self, now: Instant) {
+        self.refill(now);
+        self.available = 0.0;
+        self.refuse_next = true;
     }
 
     pub fn status(&self) -> ThrottleStatus {

@@ -4,14 +4,19 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use graphql_client::{GraphQLQuery, QueryBody};
-use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::StatusCode;
 
+use serde::de::DeserializeOwned;
+
+use crate::auth::{header_value, TokenSource};
 use crate::cost::QueryCost;
 use crate::error::TransportKind;
-use crate::pacing::{throttled_wait, Pacer, DEFAULT_RETRY_WAIT, MAX_RATE_LIMIT_RETRIES};
+use crate::estimate::document_info;
+use crate::pacing::{Pacer, Reservation};
 use crate::response::{read_answer, RequestContext};
-use crate::{ShopifyConfig, ShopifyError};
+use crate::retry::{asked_wait, is_retryable};
+use crate::{Secret, ShopifyConfig, ShopifyError};
 
 const ACCESS_TOKEN_HEADER: &str = "X-Shopify-Access-Token";
 
@@ -22,20 +27,12 @@ pub struct ShopifyClient {
     http: reqwest::Client,
     config: Arc<ShopifyConfig>,
     pacer: Arc<Pacer>,
+    tokens: Arc<TokenSource>,
 }
 
 impl ShopifyClient {
     pub fn new(config: ShopifyConfig) -> Result<Self, ShopifyError> {
-        let mut token = HeaderValue::from_str(&config.access_token).map_err(|_| {
-            ShopifyError::Unauthorized {
-                shop: config.shop_label().to_string(),
-            }
-        })?;
-        token.set_sensitive(true);
-        let mut headers = HeaderMap::new();
-        headers.insert(ACCESS_TOKEN_HEADER, token);
         let http = reqwest::Client::builder()
-            .default_headers(headers)
             .user_agent(concat!("Shopdesk/", env!("CARGO_PKG_VERSION")))
             .timeout(config.request_timeout)
             .connect_timeout(config.connect_timeout)
@@ -46,10 +43,17 @@ impl ShopifyClient {
                 kind: TransportKind::Other,
                 source,
             })?;
+        let tokens = TokenSource::new(
+            config.credentials.clone(),
+            config.token_url.clone(),
+            config.shop_label().to_string(),
+            http.clone(),
+        )?;
         Ok(ShopifyClient {
             http,
             config: Arc::new(config),
             pacer: Arc::new(Pacer::default()),
+            tokens: Arc::new(tokens),
         })
     }
 
@@ -65,90 +69,152 @@ impl ShopifyClient {
 
     /// Sends one typed query and returns its data.
     ///
-    /// Paced: waits first when earlier answers show the cost bucket cannot hold this query yet,
-    /// and sends it again (up to 5 times) after THROTTLED or HTTP 429, which Shopify answers
-    /// without running the query. Other errors are returned at once.
+    /// Paced: waits first until the cost bucket (as Shopify last reported it) holds the
+    /// query's requested cost, so that it does not run into THROTTLED. Failures that may pass
+    /// are retried with backoff and jitter within the config's [`RetryPolicy`] (queries:
+    /// THROTTLED, 429 after its `Retry-After`, 5xx, no connection, a dropped or cut-short
+    /// answer; mutations only when Shopify said it did not run them); then the last error is
+    /// returned.
     pub async fn execute<Q: GraphQLQuery>(
         &self,
         variables: Q::Variables,
     ) -> Result<Q::ResponseData, ShopifyError> {
+        self.execute_as::<Q, Q::ResponseData>(variables).await
+    }
+
+    /// [`execute`](Self::execute), reading the answer's `data` as `T` (e.g. a shape that keeps
+    /// each record as raw JSON, so one bad record does not fail the whole page).
+    pub(crate) async fn execute_as<Q: GraphQLQuery, T: DeserializeOwned>(
+        &self,
+        variables: Q::Variables,
+    ) -> Result<T, ShopifyError> {
         let body = Q::build_query(variables);
+        let operation = body.operation_name;
+        let json_variables = serde_json::to_value(&body.variables).unwrap_or_default();
+        let info = document_info(body.query, Some(operation), &json_variables);
+        let policy = self.config.retry;
         let mut retries = 0;
+        let mut reminted = false;
         loop {
-            let wait = self.pacer.delay_before(body.operation_name, Instant::now());
-            if !wait.is_zero() {
-                tracing::debug!(
-                    query = body.operation_name,
-                    ?wait,
-                    "waiting for the cost bucket"
-                );
-                tokio::time::sleep(wait).await;
-            }
-            let result = self.send::<Q>(&body).await;
-            let retry_wait = match &result {
-                Err(ShopifyError::Throttled { cost, .. }) => throttled_wait(cost.as_ref()),
-                Err(ShopifyError::Http {
-                    status: 429,
-                    retry_after,
-                    ..
-                }) => retry_after.unwrap_or(DEFAULT_RETRY_WAIT),
-                _ => return result,
+            let token = match self.tokens.token().await {
+                Ok(token) => token,
+                Err(error) if retries < policy.max_retries && is_retryable(&error, info.kind) => {
+                    retries += 1;
+                    tracing::debug!(query = operation, %error, retries, "retrying the token request");
+                    tokio::time::sleep(policy.backoff(retries)).await;
+                    continue;
+                }
+                Err(error) => return Err(error),
             };
-            if retries == MAX_RATE_LIMIT_RETRIES {
-                return result;
+            let reservation = self.wait_for_points(operation, info.requested_cost).await;
+            let (result, cost) = self.send::<Q, T>(&body, &token).await;
+            self.pacer.observe(
+                operation,
+                info.requested_cost,
+                reservation,
+                cost.as_ref(),
+                Instant::now(),
+            );
+            // A minted token may have expired or been revoked early: mint once more.
+            if matches!(result, Err(ShopifyError::Unauthorized { .. }))
+                && !reminted
+                && self.tokens.discard(&token).await
+            {
+                reminted = true;
+                tracing::info!(
+                    query = operation,
+                    "Shopify refused the access token; minting a new one"
+                );
+                continue;
+            }
+            let error = match result {
+                Ok(data) => return Ok(data),
+                Err(error) => error,
+            };
+            if retries >= policy.max_retries || !is_retryable(&error, info.kind) {
+                return Err(error);
             }
             retries += 1;
-            tracing::debug!(
-                query = body.operation_name,
-                ?retry_wait,
-                retries,
-                "rate limited"
-            );
-            tokio::time::sleep(retry_wait).await;
+            let wait = match &error {
+                // The pacer now knows the bucket is short and waits for it; jitter only.
+                ShopifyError::Throttled { cost: Some(_), .. } => policy.backoff(1),
+                other => asked_wait(other, &policy).unwrap_or_else(|| policy.backoff(retries)),
+            };
+            tracing::debug!(query = operation, %error, ?wait, retries, "retrying");
+            tokio::time::sleep(wait).await;
         }
     }
 
-    /// One POST, no retry.
-    async fn send<Q: GraphQLQuery>(
+    /// Waits until the bucket model holds the request's points, and reserves them.
+    async fn wait_for_points(&self, operation: &'static str, estimate: Option<u64>) -> Reservation {
+        loop {
+            match self.pacer.try_reserve(operation, estimate, Instant::now()) {
+                Ok(reservation) => return reservation,
+                Err(wait) => {
+                    tracing::debug!(query = operation, ?wait, "waiting for the cost bucket");
+                    tokio::time::sleep(wait.min(self.config.retry.max_delay)).await;
+                }
+            }
+        }
+    }
+
+    /// One POST, no retry. Returns the result and the answer's cost report, if any.
+    async fn send<Q: GraphQLQuery, T: DeserializeOwned>(
         &self,
         body: &QueryBody<Q::Variables>,
-    ) -> Result<Q::ResponseData, ShopifyError> {
+        token: &Secret,
+    ) -> (Result<T, ShopifyError>, Option<QueryCost>) {
         let context = RequestContext {
             shop: self.config.shop_label(),
             query: body.operation_name,
         };
-        let response = self
+        let header = match header_value(token, context.shop) {
+            Ok(header) => header,
+            Err(error) => return (Err(error), None),
+        };
+        let request = self
             .http
             .post(&self.config.graphql_url)
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| transport_error(&context, e))?;
+            .header(ACCESS_TOKEN_HEADER, header)
+            .json(body);
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => return (Err(transport_error(&context, e)), None),
+        };
 
         let status = response.status();
         if status == StatusCode::UNAUTHORIZED {
-            return Err(ShopifyError::Unauthorized {
+            let error = ShopifyError::Unauthorized {
                 shop: context.shop.to_string(),
-            });
+            };
+            return (Err(error), None);
         }
         if !status.is_success() {
-            return Err(ShopifyError::Http {
+            let error = ShopifyError::Http {
                 shop: context.shop.to_string(),
                 query: context.query,
                 status: status.as_u16(),
                 retry_after: retry_after(response.headers()),
-            });
+            };
+            return (Err(error), None);
         }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(&context, e))?;
-        let answer = read_answer::<Q::ResponseData>(&bytes, &context);
+        let bytes = match response.bytes().await {
+            Ok(bytes) => bytes,
+            // The headers came but the body did not, whole: a cut-short answer.
+            Err(e) if !e.is_timeout() => {
+                let error = ShopifyError::Decode {
+                    query: context.query,
+                    detail: format!("the answer was cut short ({e})"),
+                };
+                return (Err(error), None);
+            }
+            Err(e) => return (Err(transport_error(&context, e)), None),
+        };
+        let answer = read_answer::<T>(&bytes, &context);
         if let Some(cost) = &answer.cost {
             tracing::trace!(query = context.query, ?cost, "query cost");
-            self.pacer.observe(context.query, cost, Instant::now());
         }
-        answer.result
+        (answer.result, answer.cost)
     }
 }
 
@@ -178,6 +244,7 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::header::HeaderValue;
 
     #[test]
     fn retry_after_accepts_whole_and_fractional_seconds() {

@@ -1,9 +1,9 @@
-//! Where the client sends requests and with which token.
+//! Where the client sends requests and with which credentials.
 
 use std::fmt;
 use std::time::Duration;
 
-use crate::ShopifyError;
+use crate::{Credentials, RetryPolicy, ShopifyError};
 
 /// The Admin API version every document is written and validated for.
 pub const API_VERSION: &str = "2026-10";
@@ -13,10 +13,15 @@ pub const API_VERSION: &str = "2026-10";
 pub struct ShopifyConfig {
     /// `https://{shop}.myshopify.com/admin/api/2026-10/graphql.json`, or a simulator's URL.
     pub graphql_url: String,
-    pub access_token: String,
+    /// The OAuth token endpoint on the same host (`/admin/oauth/access_token`).
+    pub token_url: String,
+    /// A fixed access token, or a client id and secret to mint tokens with.
+    pub credentials: Credentials,
     /// Whole request, from connecting to the last byte of the answer.
     pub request_timeout: Duration,
     pub connect_timeout: Duration,
+    /// How failed requests are retried (see [`RetryPolicy`]).
+    pub retry: RetryPolicy,
 }
 
 impl ShopifyConfig {
@@ -25,27 +30,30 @@ impl ShopifyConfig {
 
     /// A store by its permanent domain (`acme.myshopify.com`; `acme` alone, a leading
     /// `https://` or a trailing `/` are accepted too).
-    pub fn for_shop(shop: &str, access_token: impl Into<String>) -> Result<Self, ShopifyError> {
+    pub fn for_shop(shop: &str, credentials: impl Into<Credentials>) -> Result<Self, ShopifyError> {
         let domain =
             normalize_shop_domain(shop).ok_or_else(|| ShopifyError::InvalidShopDomain {
                 input: shop.to_string(),
             })?;
         Ok(Self::for_graphql_url(
             format!("https://{domain}/admin/api/{API_VERSION}/graphql.json"),
-            access_token,
+            credentials,
         ))
     }
 
     /// Any GraphQL endpoint that speaks Shopify's protocol (the simulator, a proxy).
     pub fn for_graphql_url(
         graphql_url: impl Into<String>,
-        access_token: impl Into<String>,
+        credentials: impl Into<Credentials>,
     ) -> Self {
+        let graphql_url = graphql_url.into();
         ShopifyConfig {
-            graphql_url: graphql_url.into(),
-            access_token: access_token.into(),
+            token_url: token_url_for(&graphql_url),
+            graphql_url,
+            credentials: credentials.into(),
             request_timeout: Self::DEFAULT_REQUEST_TIMEOUT,
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
+            retry: RetryPolicy::default(),
         }
     }
 
@@ -64,11 +72,22 @@ impl fmt::Debug for ShopifyConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ShopifyConfig")
             .field("graphql_url", &self.graphql_url)
-            .field("access_token", &"<redacted>")
+            .field("token_url", &self.token_url)
+            .field("credentials", &self.credentials)
             .field("request_timeout", &self.request_timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
             .finish()
     }
+}
+
+/// `https://acme.myshopify.com/admin/api/…` -> `https://acme.myshopify.com/admin/oauth/access_token`.
+fn token_url_for(graphql_url: &str) -> String {
+    let base = match graphql_url.find("/admin/") {
+        Some(at) => &graphql_url[..at],
+        None => graphql_url.trim_end_matches('/'),
+    };
+    format!("{base}/admin/oauth/access_token")
 }
 
 /// `acme`, `acme.myshopify.com`, `https://acme.myshopify.com/` -> `acme.myshopify.com`.
@@ -102,6 +121,10 @@ mod tests {
                 "https://acme.myshopify.com/admin/api/2026-10/graphql.json"
             );
             assert_eq!(config.shop_label(), "acme.myshopify.com");
+            assert_eq!(
+                config.token_url,
+                "https://acme.myshopify.com/admin/oauth/access_token"
+            );
         }
     }
 

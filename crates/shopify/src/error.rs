@@ -16,6 +16,36 @@ pub enum ShopifyError {
     #[error("Shopify refused the access token for {shop}: reconnect the store")]
     Unauthorized { shop: String },
 
+    /// The token endpoint answered 404: no store at that address.
+    #[error("There is no Shopify store at {shop}: check the store's myshopify.com address")]
+    UnknownShop { shop: String },
+
+    /// `invalid_client`: the client id or secret is wrong (or was rotated).
+    #[error("Shopify did not accept the client ID and secret for {shop}: copy both again from your app's Settings page in the Dev Dashboard")]
+    InvalidClientCredentials { shop: String },
+
+    /// `shop_not_permitted`: client credentials only work for apps of the store's organization.
+    #[error("Shopify does not let this app get tokens for {shop} (shop_not_permitted): the client ID and secret only work for an app created in the organization that owns the store. Create the app in that organization's Dev Dashboard, install it on the store, and enter its client ID and secret again")]
+    ShopNotPermitted { shop: String },
+
+    /// `invalid_grant`: the refresh token expired, was revoked, or was already replaced.
+    #[error("Shopify no longer accepts Shopdesk's saved sign-in for {shop} (invalid_grant: the refresh token expired or was revoked): reconnect the store")]
+    InvalidGrant { shop: String },
+
+    /// `app_not_installed`, as reported for credentials of an app that is not on the store.
+    #[error(
+        "The app is not installed on {shop}: install it from the Dev Dashboard, then connect again"
+    )]
+    AppNotInstalled { shop: String },
+
+    /// Any other refusal from the token endpoint.
+    #[error("Shopify refused to issue an access token for {shop} (HTTP {status}{}): check the app's client ID and secret", code.as_deref().map(|c| format!(", {c}")).unwrap_or_default())]
+    TokenRefused {
+        shop: String,
+        status: u16,
+        code: Option<String>,
+    },
+
     /// Shopify answered with GraphQL `errors` (an invalid document, a bad argument...).
     #[error("Shopify rejected the {query} request: {message}")]
     GraphQl {

@@ -1,11 +1,16 @@
-//! Waiting before a request so that it does not run into THROTTLED.
+//! Waiting before a request so that it never runs into THROTTLED.
 //!
-//! Shopify runs a query only if its requested cost is in the bucket. Every answer reports the
-//! bucket (`throttleStatus`) and the query's requested cost; the pacer remembers both (the
-//! cost per operation, since the same document at the same page size costs the same) and,
-//! before the next request of that operation, waits for the bucket to refill enough. A
-//! THROTTLED answer (the query did not run, so it is safe to send again) is retried after the
-//! wait the answer implies.
+//! Shopify runs a query only if its requested cost is in the bucket; the bucket refills at
+//! `restoreRate` points a second, and what a query did not use (requested − actual) is given
+//! back after it ran. The pacer keeps a model of that bucket from the last `throttleStatus`
+//! Shopify reported, refilled by the time elapsed since, minus the points reserved by
+//! requests still in flight. Before a request it waits until the model holds the request's
+//! requested cost — estimated from the document (`estimate`), or Shopify's own figure once an
+//! answer has reported it for the same operation and estimate — then reserves it. The answer's
+//! report replaces the model, so the refund shows up at once.
+//!
+//! Before the first answer the bucket is unknown: Shopify starts every app with a full one,
+//! so the first request goes at once.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -13,12 +18,8 @@ use std::time::{Duration, Instant};
 
 use crate::cost::{QueryCost, ThrottleStatus};
 
-/// How often one request is sent again after THROTTLED or 429 before the error is returned.
-pub(crate) const MAX_RATE_LIMIT_RETRIES: u32 = 5;
-/// Shopify reports whole points; waiting a little longer avoids a retry that is just short.
+/// Shopify reports whole points and the clocks differ a little: wait slightly longer.
 const MARGIN: Duration = Duration::from_millis(20);
-/// When a rate-limit answer says nothing about how long to wait.
-pub(crate) const DEFAULT_RETRY_WAIT: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Default)]
 pub(crate) struct Pacer {
@@ -29,36 +30,76 @@ pub(crate) struct Pacer {
 struct PacerState {
     last_cost: Option<QueryCost>,
     bucket: Option<(ThrottleStatus, Instant)>,
-    requested: HashMap<&'static str, f64>,
+    /// Shopify's requested cost per (operation, our estimate): the estimate changes with the
+    /// page size, Shopify's figure for the same estimate does not.
+    requested: HashMap<(&'static str, u64), f64>,
+    /// Points reserved by requests sent and not yet answered.
+    in_flight: f64,
+}
+
+/// Points set aside for one request until its answer arrives.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Reservation {
+    pub points: f64,
 }
 
 impl Pacer {
-    /// How long to wait before sending `operation`, from what earlier answers reported.
-    pub fn delay_before(&self, operation: &'static str, now: Instant) -> Duration {
-        let state = self.lock();
-        let (Some((status, observed_at)), Some(&cost)) =
-            (state.bucket, state.requested.get(operation))
-        else {
-            return Duration::ZERO;
-        };
-        let refilled =
-            now.saturating_duration_since(observed_at).as_secs_f64() * status.restore_rate;
-        let available_now = ThrottleStatus {
-            currently_available: (status.currently_available + refilled)
-                .min(status.maximum_available),
-            ..status
-        };
-        match available_now.wait_for(cost) {
-            Duration::ZERO => Duration::ZERO,
-            wait => wait + MARGIN,
-        }
+    /// The points to have before sending `operation`: Shopify's figure if known, else the
+    /// estimate, else nothing (an unreadable document goes unpaced).
+    fn needed(state: &PacerState, operation: &'static str, estimate: Option<u64>) -> f64 {
+        estimate
+            .and_then(|e| state.requested.get(&(operation, e)).copied())
+            .or(estimate.map(|e| e as f64))
+            .unwrap_or(0.0)
     }
 
-    /// Records an answer's cost report.
-    pub fn observe(&self, operation: &'static str, cost: &QueryCost, now: Instant) {
+    /// Reserves the request's points if the bucket model holds them now; otherwise says how
+    /// long to wait before asking again.
+    pub fn try_reserve(
+        &self,
+        operation: &'static str,
+        estimate: Option<u64>,
+        now: Instant,
+    ) -> Result<Reservation, Duration> {
         let mut state = self.lock();
-        if let Some(requested) = cost.requested_query_cost {
-            state.requested.insert(operation, requested);
+        let needed = Self::needed(&state, operation, estimate);
+        let Some((status, observed_at)) = state.bucket else {
+            state.in_flight += needed;
+            return Ok(Reservation { points: needed });
+        };
+        // A request larger than the bucket can only wait for a full bucket.
+        let needed_now = needed.min(status.maximum_available);
+        let refilled =
+            now.saturating_duration_since(observed_at).as_secs_f64() * status.restore_rate;
+        let available =
+            (status.currently_available + refilled).min(status.maximum_available) - state.in_flight;
+        if available >= needed_now {
+            state.in_flight += needed;
+            return Ok(Reservation { points: needed });
+        }
+        if status.restore_rate <= 0.0 {
+            return Err(Duration::from_secs(1));
+        }
+        let missing = needed_now - available;
+        Err(Duration::from_secs_f64(missing / status.restore_rate) + MARGIN)
+    }
+
+    /// Records an answer's cost report and releases its reservation.
+    pub fn observe(
+        &self,
+        operation: &'static str,
+        estimate: Option<u64>,
+        reservation: Reservation,
+        cost: Option<&QueryCost>,
+        now: Instant,
+    ) {
+        let mut state = self.lock();
+        state.in_flight = (state.in_flight - reservation.points).max(0.0);
+        let Some(cost) = cost else {
+            return;
+        };
+        if let (Some(requested), Some(estimate)) = (cost.requested_query_cost, estimate) {
+            state.requested.insert((operation, estimate), requested);
         }
         if let Some(status) = cost.throttle_status {
             state.bucket = Some((status, now));
@@ -78,12 +119,6 @@ impl Pacer {
     }
 }
 
-/// The wait before sending a request again after THROTTLED (from the bucket it reported).
-pub(crate) fn throttled_wait(cost: Option<&QueryCost>) -> Duration {
-    cost.and_then(QueryCost::wait_before_retry)
-        .map_or(DEFAULT_RETRY_WAIT, |wait| wait + MARGIN)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,47 +136,72 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_operation_goes_at_once() {
+    fn the_first_request_goes_at_once() {
         let pacer = Pacer::default();
-        assert_eq!(
-            pacer.delay_before("OrdersPage", Instant::now()),
-            Duration::ZERO
-        );
-        pacer.observe("Shop", &report(1.0, 100.0), Instant::now());
-        assert_eq!(
-            pacer.delay_before("OrdersPage", Instant::now()),
-            Duration::ZERO
-        );
+        let reservation = pacer.try_reserve("OrdersPage", Some(938), Instant::now());
+        assert_eq!(reservation, Ok(Reservation { points: 938.0 }));
     }
 
     #[test]
     fn waits_for_the_bucket_to_hold_the_requested_cost() {
         let pacer = Pacer::default();
         let t0 = Instant::now();
-        pacer.observe("OrdersPage", &report(900.0, 400.0), t0);
+        let first = pacer.try_reserve("OrdersPage", Some(938), t0).unwrap();
+        // Shopify priced it at 900 and 400 points are left after the refund.
+        pacer.observe(
+            "OrdersPage",
+            Some(938),
+            first,
+            Some(&report(900.0, 400.0)),
+            t0,
+        );
         // 500 points missing at 100 a second.
         assert_eq!(
-            pacer.delay_before("OrdersPage", t0),
-            Duration::from_secs(5) + MARGIN
-        );
-        // Two seconds later the bucket has refilled 200 of them.
-        assert_eq!(
-            pacer.delay_before("OrdersPage", t0 + Duration::from_secs(2)),
-            Duration::from_secs(3) + MARGIN
+            pacer.try_reserve("OrdersPage", Some(938), t0),
+            Err(Duration::from_secs(5) + MARGIN)
         );
         assert_eq!(
-            pacer.delay_before("OrdersPage", t0 + Duration::from_secs(6)),
-            Duration::ZERO
+            pacer.try_reserve("OrdersPage", Some(938), t0 + Duration::from_secs(2)),
+            Err(Duration::from_secs(3) + MARGIN)
         );
+        assert!(pacer
+            .try_reserve("OrdersPage", Some(938), t0 + Duration::from_secs(5))
+            .is_ok());
         assert_eq!(pacer.last_cost(), Some(report(900.0, 400.0)));
     }
 
     #[test]
-    fn throttled_answers_say_how_long_to_wait() {
+    fn requests_in_flight_hold_their_points() {
+        let pacer = Pacer::default();
+        let t0 = Instant::now();
+        let first = pacer.try_reserve("Shop", Some(1), t0).unwrap();
+        pacer.observe("Shop", Some(1), first, Some(&report(1.0, 1_000.0)), t0);
+        let a = pacer.try_reserve("OrdersPage", Some(600), t0);
+        assert!(a.is_ok());
+        // 1,000 - 600 in flight = 400: a second page must wait for 200 more points.
         assert_eq!(
-            throttled_wait(Some(&report(900.0, 800.0))),
-            Duration::from_secs(1) + MARGIN
+            pacer.try_reserve("OrdersPage", Some(600), t0),
+            Err(Duration::from_secs(2) + MARGIN)
         );
-        assert_eq!(throttled_wait(None), DEFAULT_RETRY_WAIT);
+        pacer.observe("OrdersPage", Some(600), a.unwrap(), None, t0);
+        assert!(pacer.try_reserve("OrdersPage", Some(600), t0).is_ok());
+    }
+
+    #[test]
+    fn a_request_larger_than_the_bucket_waits_for_a_full_bucket() {
+        let pacer = Pacer::default();
+        let t0 = Instant::now();
+        let first = pacer.try_reserve("Big", Some(5_000), t0).unwrap();
+        pacer.observe(
+            "Big",
+            Some(5_000),
+            first,
+            Some(&report(5_000.0, 1_500.0)),
+            t0,
+        );
+        assert_eq!(
+            pacer.try_reserve("Big", Some(5_000), t0),
+            Err(Duration::from_secs(5) + MARGIN)
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Fetching records page by page: the typed queries plus mapping into store records.
 
+use serde::Deserialize;
 use shopdesk_store::{CustomerRecord, OrderRecord, ShopRecord};
 
 use crate::mapping::{customer_record, order_record, same_fragment, shop_record, MappingError};
@@ -61,14 +62,19 @@ impl ShopifyClient {
             after: after.map(str::to_owned),
             query: query.map(str::to_owned),
         };
-        let connection = self.execute::<CustomersPage>(variables).await?.customers;
+        let connection = self
+            .execute_as::<CustomersPage, RawCustomers>(variables)
+            .await?
+            .customers;
         let mut page = Page::empty(
             connection.page_info.end_cursor,
             connection.page_info.has_next_page,
         );
-        for node in &connection.nodes {
-            page.saw_updated_at(&node.updated_at);
-            match customer_record(shop_id, node) {
+        for node in connection.nodes {
+            page.saw_raw_updated_at(&node);
+            let fields = serde_json::from_value::<customers_page::CustomerFields>(node.clone())
+                .map_err(|e| unreadable("customer", "displayName", &node, e));
+            match fields.and_then(|fields| customer_record(shop_id, &fields)) {
                 Ok(record) => page.records.push(record),
                 Err(error) => page.rejected.push(error),
             }
@@ -89,14 +95,24 @@ impl ShopifyClient {
             after: after.map(str::to_owned),
             query: query.map(str::to_owned),
         };
-        let connection = self.execute::<OrdersPage>(variables).await?.orders;
+        let connection = self
+            .execute_as::<OrdersPage, RawOrders>(variables)
+            .await?
+            .orders;
         let mut page = Page::empty(
             connection.page_info.end_cursor,
             connection.page_info.has_next_page,
         );
-        for node in &connection.nodes {
-            page.saw_updated_at(&node.updated_at);
-            let (mapped, requests) = self.complete_order(shop_id, node).await?;
+        for node in connection.nodes {
+            page.saw_raw_updated_at(&node);
+            let fields = match serde_json::from_value::<orders_page::OrderFields>(node.clone()) {
+                Ok(fields) => fields,
+                Err(e) => {
+                    page.rejected.push(unreadable("order", "name", &node, e));
+                    continue;
+                }
+            };
+            let (mapped, requests) = self.complete_order(shop_id, &fields).await?;
             page.requests += requests;
             match mapped {
                 Ok(record) => page.records.push(record),
@@ -191,8 +207,49 @@ impl ShopifyClient {
     }
 }
 
+/// A connection whose nodes are kept as JSON, to be read one by one: a record Shopdesk cannot
+/// read is then reported by name instead of failing its whole page.
+#[derive(Deserialize)]
+struct RawConnection {
+    nodes: Vec<serde_json::Value>,
+    #[serde(rename = "pageInfo")]
+    page_info: RawPageInfo,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawPageInfo {
+    has_next_page: bool,
+    end_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawOrders {
+    orders: RawConnection,
+}
+
+#[derive(Deserialize)]
+struct RawCustomers {
+    customers: RawConnection,
+}
+
+/// A record whose JSON does not have the expected shape (a field missing, a wrong type),
+/// named as well as its JSON allows: `order #1001 (gid://shopify/Order/1)`.
+fn unreadable(
+    kind: &str,
+    label_field: &str,
+    node: &serde_json::Value,
+    error: serde_json::Error,
+) -> MappingError {
+    let text = |key: &str| node.get(key).and_then(|v| v.as_str()).unwrap_or("?");
+    MappingError::new(
+        format!("{kind} {} ({})", text(label_field), text("id")),
+        format!("its data is not in the expected form ({error})"),
+    )
+}
+
 impl<T> Page<T> {
-    fn empty(end_cursor: Option<String>, has_next_page: bool) -> Self {
+    pub(crate) fn empty(end_cursor: Option<String>, has_next_page: bool) -> Self {
         Page {
             records: Vec::new(),
             rejected: Vec::new(),
@@ -203,8 +260,14 @@ impl<T> Page<T> {
         }
     }
 
+    fn saw_raw_updated_at(&mut self, node: &serde_json::Value) {
+        if let Some(updated_at) = node.get("updatedAt").and_then(|v| v.as_str()) {
+            self.saw_updated_at(updated_at);
+        }
+    }
+
     /// RFC 3339 UTC timestamps compare as text.
-    fn saw_updated_at(&mut self, updated_at: &str) {
+    pub(crate) fn saw_updated_at(&mut self, updated_at: &str) {
         if self.max_updated_at.as_deref() < Some(updated_at) {
             self.max_updated_at = Some(updated_at.to_string());
         }

@@ -297,7 +297,7 @@ fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Result<CustomerRecord>> {
     }))
 }
 
-fn upsert_customer(tx: &Transaction<'_>, c: &CustomerRecord) -> Result<()> {
+pub(crate) fn upsert_customer(tx: &Transaction<'_>, c: &CustomerRecord) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO customers (id, shop_id, display_name, first_name, last_name, email, phone,
              number_of_orders, amount_spent, amount_spent_currency, tags, note, created_at, updated_at)
@@ -308,7 +308,8 @@ fn upsert_customer(tx: &Transaction<'_>, c: &CustomerRecord) -> Result<()> {
              number_of_orders = excluded.number_of_orders, amount_spent = excluded.amount_spent,
              amount_spent_currency = excluded.amount_spent_currency, tags = excluded.tags,
              note = excluded.note, created_at = excluded.created_at,
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at
+         WHERE excluded.updated_at >= customers.updated_at",
     )?
     .execute(params![
         c.id,
@@ -392,7 +393,7 @@ fn order_header_from_row(r: &Row<'_>) -> rusqlite::Result<Result<OrderRecord>> {
     Ok(header)
 }
 
-fn upsert_order(tx: &Transaction<'_>, o: &OrderRecord) -> Result<()> {
+pub(crate) fn upsert_order(tx: &Transaction<'_>, o: &OrderRecord) -> Result<()> {
     let currency = o.total.currency;
     for (what, money) in [
         ("subtotal", &o.subtotal),
@@ -412,8 +413,9 @@ fn upsert_order(tx: &Transaction<'_>, o: &OrderRecord) -> Result<()> {
         }
     }
     // ON CONFLICT DO UPDATE keeps the rowid, which the full-text index points at.
-    tx.prepare_cached(
-        "INSERT INTO orders (id, shop_id, customer_id, name, email, created_at, processed_at,
+    let changed = tx
+        .prepare_cached(
+            "INSERT INTO orders (id, shop_id, customer_id, name, email, created_at, processed_at,
              updated_at, cancelled_at, cancel_reason, closed_at, financial_status,
              fulfillment_status, currency_code, presentment_currency_code, subtotal_amount,
              shipping_amount, tax_amount, total_amount, current_total_amount, refunded_amount,
@@ -437,36 +439,42 @@ fn upsert_order(tx: &Transaction<'_>, o: &OrderRecord) -> Result<()> {
              presentment_total_amount = excluded.presentment_total_amount,
              note = excluded.note, tags = excluded.tags,
              shipping_address = excluded.shipping_address,
-             status_page_url = excluded.status_page_url",
-    )?
-    .execute(params![
-        o.id,
-        o.shop_id,
-        o.customer_id,
-        o.name,
-        o.email,
-        o.created_at,
-        o.processed_at,
-        o.updated_at,
-        o.cancelled_at,
-        o.cancel_reason,
-        o.closed_at,
-        o.financial_status,
-        o.fulfillment_status,
-        currency.code(),
-        o.presentment_currency.code(),
-        o.subtotal.amount.to_string(),
-        o.shipping.amount.to_string(),
-        o.tax.amount.to_string(),
-        o.total.amount.to_string(),
-        o.current_total.amount.to_string(),
-        o.refunded.amount.to_string(),
-        o.presentment_total.amount.to_string(),
-        o.note,
-        o.tags.join(", "),
-        o.shipping_address.as_ref().map(|a| a.to_string()),
-        o.status_page_url,
-    ])?;
+             status_page_url = excluded.status_page_url
+         WHERE excluded.updated_at >= orders.updated_at",
+        )?
+        .execute(params![
+            o.id,
+            o.shop_id,
+            o.customer_id,
+            o.name,
+            o.email,
+            o.created_at,
+            o.processed_at,
+            o.updated_at,
+            o.cancelled_at,
+            o.cancel_reason,
+            o.closed_at,
+            o.financial_status,
+            o.fulfillment_status,
+            currency.code(),
+            o.presentment_currency.code(),
+            o.subtotal.amount.to_string(),
+            o.shipping.amount.to_string(),
+            o.tax.amount.to_string(),
+            o.total.amount.to_string(),
+            o.current_total.amount.to_string(),
+            o.refunded.amount.to_string(),
+            o.presentment_total.amount.to_string(),
+            o.note,
+            o.tags.join(", "),
+            o.shipping_address.as_ref().map(|a| a.to_string()),
+            o.status_page_url,
+        ])?;
+    // An older version (a page read before a later change was written) never replaces a
+    // newer one: the guard above left the row alone, so its children stay too.
+    if changed == 0 {
+        return Ok(());
+    }
 
     for table in ["line_items", "fulfillments", "refunds"] {
         tx.prepare_cached(&format!("DELETE FROM {table} WHERE order_id = ?1"))?

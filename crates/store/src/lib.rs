@@ -6,7 +6,9 @@
 //!   with its ticket) is one transaction, so a crash never leaves half-written rows;
 //! - money is stored as exact decimal text next to its currency code, never as REAL.
 
+mod bulk_import;
 mod commerce;
+mod deletions;
 mod error;
 mod mail;
 mod mailbox_state;
@@ -20,6 +22,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
+pub use bulk_import::{BulkImportFinish, BulkImportState, StagedLineItem};
 pub use error::StoreError;
 pub use mailbox_state::ImapFolderState;
 pub use outbox::{Enqueued, NewOutboxEntry, OutboxEntry, OutboxKind, OutboxState};

@@ -8,6 +8,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/20261129_1100_initial.sql"),
     include_str!("../migrations/20261129_1300_mailbox.sql"),
     include_str!("../migrations/20261129_1400_outbox.sql"),
+    include_str!("../migrations/20261129_1500_bulk_import.sql"),
 ];
 
 pub(crate) fn apply(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {

@@ -18,6 +18,7 @@ use serde::Serialize;
 use shopdesk_money::{Currency, Money};
 
 pub use customer::customer_record;
+pub(crate) use order::line_item_record;
 pub use order::order_record;
 pub use shop::shop_record;
 

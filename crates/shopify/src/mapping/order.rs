@@ -107,7 +107,7 @@ pub fn order_record(
     })
 }
 
-fn line_item_record(item: &LineItemFields) -> Result<LineItemRecord, String> {
+pub(crate) fn line_item_record(item: &LineItemFields) -> Result<LineItemRecord, String> {
     let unit_price = money(&item.original_unit_price_set.shop_money)
         .map_err(|e| format!("line item {} ({}): unit price: {e}", item.name, item.id))?;
     Ok(LineItemRecord {

@@ -1,0 +1,190 @@
+//! Bulk import writes: batches with their position, staged line items moved in file order at
+//! the end, orphans dropped and counted, the sync checkpoint written with the last transaction.
+
+use shopdesk_money::Money;
+use shopdesk_store::*;
+
+fn eur(amount: &str) -> Money {
+    Money::parse(amount, "EUR").unwrap()
+}
+
+fn shop() -> ShopRecord {
+    ShopRecord {
+        id: "gid://shopify/Shop/1".into(),
+        domain: "acme.myshopify.com".into(),
+        name: "Acme".into(),
+        currency: "EUR".parse().unwrap(),
+    }
+}
+
+fn order(n: u32, line_items: Vec<LineItemRecord>) -> OrderRecord {
+    OrderRecord {
+        id: format!("gid://shopify/Order/{n}"),
+        shop_id: shop().id,
+        customer_id: None,
+        name: format!("#{n}"),
+        email: None,
+        created_at: "2026-11-01T10:00:00Z".into(),
+        processed_at: "2026-11-01T10:00:00Z".into(),
+        updated_at: format!("2026-11-{:02}T10:00:00Z", n % 28 + 1),
+        cancelled_at: None,
+        cancel_reason: None,
+        closed_at: None,
+        financial_status: "PAID".into(),
+        fulfillment_status: "UNFULFILLED".into(),
+        presentment_currency: "EUR".parse().unwrap(),
+        subtotal: eur("10"),
+        shipping: eur("0"),
+        tax: eur("0"),
+        total: eur("10"),
+        current_total: eur("10"),
+        refunded: eur("0"),
+        presentment_total: eur("10"),
+        note: None,
+        tags: vec![],
+        shipping_address: None,
+        status_page_url: None,
+        line_items,
+        fulfillments: vec![],
+        refunds: vec![],
+    }
+}
+
+fn item(id: &str) -> LineItemRecord {
+    LineItemRecord {
+        id: format!("gid://shopify/LineItem/{id}"),
+        name: format!("item {id}"),
+        sku: None,
+        variant_title: None,
+        quantity: 1,
+        current_quantity: 1,
+        refundable_quantity: 1,
+        unfulfilled_quantity: 1,
+        unit_price: eur("10"),
+        variant_id: None,
+        product_id: None,
+    }
+}
+
+fn staged(seq: u64, order: u32, id: &str) -> StagedLineItem {
+    StagedLineItem {
+        seq,
+        order_id: format!("gid://shopify/Order/{order}"),
+        item: item(id),
+    }
+}
+
+fn state(lines: u64) -> BulkImportState {
+    BulkImportState {
+        shop_id: shop().id,
+        resource: "orders".into(),
+        operation_id: "gid://shopify/BulkOperation/7".into(),
+        lines_done: lines,
+        bytes_done: lines * 100,
+        records_done: 0,
+        max_updated_at: None,
+        started_at: "2026-11-29T10:00:00.5Z".into(),
+        finished_at: None,
+    }
+}
+
+#[test]
+fn staged_line_items_land_under_their_orders_in_file_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("bulk.sqlite")).unwrap();
+    store.upsert_shop(&shop()).unwrap();
+    // An earlier sync left order 1 with an item the export no longer has.
+    store
+        .upsert_orders_page(&[order(1, vec![item("old")])], None)
+        .unwrap();
+    store.start_bulk_import(&state(0)).unwrap();
+
+    // Children first (seq 1, 2, 4), then the order; one child's order never comes.
+    store
+        .write_bulk_orders(
+            &[],
+            &[],
+            &[staged(1, 1, "b"), staged(2, 9, "orphan")],
+            &state(2),
+        )
+        .unwrap();
+    store
+        .write_bulk_orders(
+            &[order(1, vec![])],
+            &[staged(4, 1, "c")],
+            &[staged(3, 1, "a")],
+            &state(4),
+        )
+        .unwrap();
+    assert_eq!(
+        store.bulk_import_state(&shop().id, "orders").unwrap(),
+        Some(state(4))
+    );
+
+    let checkpoint = SyncCheckpoint {
+        shop_id: shop().id,
+        resource: "orders".into(),
+        cursor: None,
+        watermark: Some("2026-11-02T10:00:00Z".into()),
+        pass_started_at: Some(state(0).started_at),
+    };
+    let finish = store.finish_bulk_import(&state(4), &checkpoint).unwrap();
+
+    assert_eq!(
+        finish,
+        BulkImportFinish {
+            line_items: 2,
+            orphans: 1
+        }
+    );
+    let stored = store.order("gid://shopify/Order/1").unwrap().unwrap();
+    let ids: Vec<&str> = stored.line_items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "gid://shopify/LineItem/b",
+            "gid://shopify/LineItem/a",
+            "gid://shopify/LineItem/c"
+        ]
+    );
+    assert_eq!(
+        store.sync_checkpoint(&shop().id, "orders").unwrap(),
+        Some(checkpoint)
+    );
+    assert!(store
+        .bulk_import_state(&shop().id, "orders")
+        .unwrap()
+        .unwrap()
+        .finished_at
+        .is_some());
+}
+
+#[test]
+fn an_abandoned_import_drops_its_staged_items() {
+    let mut store = Store::open_in_memory().unwrap();
+    store.upsert_shop(&shop()).unwrap();
+    store.start_bulk_import(&state(0)).unwrap();
+    store
+        .write_bulk_orders(&[], &[], &[staged(1, 1, "a")], &state(1))
+        .unwrap();
+    store.abandon_bulk_import(&shop().id, "orders").unwrap();
+    store.start_bulk_import(&state(0)).unwrap();
+    store
+        .write_bulk_orders(&[order(1, vec![])], &[], &[], &state(1))
+        .unwrap();
+    let checkpoint = SyncCheckpoint {
+        shop_id: shop().id,
+        resource: "orders".into(),
+        cursor: None,
+        watermark: None,
+        pass_started_at: None,
+    };
+    let finish = store.finish_bulk_import(&state(1), &checkpoint).unwrap();
+    assert_eq!(finish, BulkImportFinish::default());
+    assert!(store
+        .order("gid://shopify/Order/1")
+        .unwrap()
+        .unwrap()
+        .line_items
+        .is_empty());
+}
