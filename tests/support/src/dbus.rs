@@ -53,6 +53,21 @@ impl PrivateBus {
     pub fn address(&self) -> &str {
         &self.address
     }
+
+    /// Whether some process owns `name` on this bus.
+    pub fn has_owner(&self, name: &str) -> bool {
+        Command::new("dbus-send")
+            .arg(format!("--bus={}", self.address))
+            .args([
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+            ])
+            .arg(format!("string:{name}"))
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
+    }
 }
 
 impl Drop for PrivateBus {

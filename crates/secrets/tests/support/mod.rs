@@ -2,99 +2,16 @@
 //! HOME, so the tests never touch the developer's own keychain.
 
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use shopdesk_test_support::dbus::PrivateBus;
 use tempfile::TempDir;
 
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 pub const KEYRING_PASSWORD: &str = "test-keyring-password";
-
-/// A dbus-daemon whose config lists no service directories: nothing on the machine (such as
-/// a locked gnome-keyring) can be auto-started on it.
-pub struct PrivateBus {
-    daemon: Child,
-    address: String,
-}
-
-impl PrivateBus {
-    pub fn start(dir: &Path) -> Self {
-        let config = dir.join("bus.conf");
-        fs::write(&config, bus_config(&dir.join("bus.socket"))).expect("bus config written");
-        let mut daemon = Command::new("dbus-daemon")
-            .arg(format!("--config-file={}", config.display()))
-            .args(["--nofork", "--print-address"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon starts (Debian package: dbus)");
-        let stdout = daemon.stdout.take().expect("piped stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = tx.send(line);
-        });
-        let address = match rx.recv_timeout(START_TIMEOUT) {
-            Ok(line) if !line.trim().is_empty() => line.trim().to_string(),
-            _ => {
-                let _ = daemon.kill();
-                let _ = daemon.wait();
-                panic!("dbus-daemon printed no address");
-            }
-        };
-        PrivateBus { daemon, address }
-    }
-
-    pub fn address(&self) -> &str {
-        &self.address
-    }
-
-    /// Whether some process owns `name` on this bus.
-    pub fn has_owner(&self, name: &str) -> bool {
-        Command::new("dbus-send")
-            .arg(format!("--bus={}", self.address))
-            .args([
-                "--print-reply",
-                "--dest=org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.NameHasOwner",
-            ])
-            .arg(format!("string:{name}"))
-            .output()
-            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
-    }
-}
-
-impl Drop for PrivateBus {
-    fn drop(&mut self) {
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
-    }
-}
-
-fn bus_config(socket: &Path) -> String {
-    format!(
-        r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:path={}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"#,
-        socket.display()
-    )
-}
 
 /// A temp HOME with XDG dirs, its own bus, and (when started) gnome-keyring on it.
 pub struct Desktop {
@@ -110,7 +27,7 @@ impl Desktop {
             fs::create_dir_all(root.path().join(dir)).expect("XDG dir");
         }
         set_private(&root.path().join("runtime"));
-        let bus = PrivateBus::start(root.path());
+        let bus = PrivateBus::start();
         Desktop {
             bus,
             keyring: None,
