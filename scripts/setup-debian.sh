@@ -10,12 +10,14 @@ APT_PACKAGES=(
   libsoup-3.0-dev build-essential pkg-config
   # headless window, WebDriver, D-Bus, screenshots
   xvfb xauth webkit2gtk-driver dbus dbus-x11 imagemagick
-  # mail test servers
-  dovecot-imapd
+  # mail test servers; isync (mbsync) is the mail benchmark's reference client
+  dovecot-imapd isync
   # Secret Service for the keychain tests (crates/secrets)
   gnome-keyring
   # the sqlite3 CLI (benchmark floor) and python venv for test helpers
   sqlite3 python3-venv
+  # the onboarding e2e test's stand-in browser follows the OAuth2 sign-in with curl
+  curl
 )
 
 missing=()
@@ -54,6 +56,13 @@ fi
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "setup: installing UI packages"
   (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# The local OAuth2 server for the mailbox OAuth tests (oauth2-mock-server), exactly as locked.
+oauth_dir=tests/support/oauth-server
+if [ ! -d "$oauth_dir/node_modules" ] || [ "$oauth_dir/package-lock.json" -nt "$oauth_dir/node_modules/.package-lock.json" ]; then
+  echo "setup: installing the test OAuth server"
+  (cd "$oauth_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # Python helpers for tests (D-Bus notification listener, SMTP sink), in a project-local venv.

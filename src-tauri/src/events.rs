@@ -1,7 +1,7 @@
 //! The app layer's events ([`AppEvents`]) as Tauri events the window listens to.
 
 use serde::Serialize;
-use shopdesk_app::{AppEvents, MailProgressView, MailStatusView};
+use shopdesk_app::{AppEvents, MailProgressView, MailStatusView, SyncStatusView};
 use tauri::{AppHandle, Emitter, Manager};
 
 /// Tickets, messages or replies changed: the UI reloads the inbox and the open ticket.
@@ -12,6 +12,8 @@ pub const OPEN_TICKET: &str = "open-ticket";
 pub const MAIL_PROGRESS: &str = "mail-progress";
 /// Receiving or sending changed state (payload: `MailStatusView`).
 pub const MAIL_STATUS: &str = "mail-status";
+/// The Shopify sync changed state or made progress (payload: `SyncStatusView`).
+pub const SYNC_STATUS: &str = "sync-status";
 
 /// Emits to every window. Cheap to clone; safe to call from any thread.
 #[derive(Clone)]
@@ -52,5 +54,9 @@ impl AppEvents for ShellEvents {
 
     fn mail_status(&self, status: MailStatusView) {
         self.emit(MAIL_STATUS, status);
+    }
+
+    fn sync_status(&self, status: SyncStatusView) {
+        self.emit(SYNC_STATUS, status);
     }
 }

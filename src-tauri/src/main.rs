@@ -9,6 +9,7 @@
 mod commands;
 mod error;
 mod events;
+mod mail_protocol;
 mod state;
 
 use tauri::Manager;
@@ -18,14 +19,14 @@ fn main() {
 
     let launch = state::Launch::from_env(std::env::args().skip(1), |name| std::env::var(name).ok());
 
-    let result = tauri::Builder::default()
-        .manage(state::Shell::new())
+    let result = mail_protocol::register(tauri::Builder::default())
+        .manage(state::Shell::for_launch(&launch))
         .setup(move |app| {
             let data_dir = match &launch.data_dir {
                 Some(dir) => dir.clone(),
                 None => app.path().app_data_dir()?,
             };
-            state::start(app.handle().clone(), launch.mode, data_dir);
+            state::launch(app.handle().clone(), launch.mode, data_dir);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -38,6 +39,38 @@ fn main() {
             commands::replies::cancel_reply,
             commands::replies::retry_reply,
             commands::search::search,
+            commands::mail::mail_details,
+            commands::mail::allow_remote_images,
+            commands::mail::save_attachment,
+            commands::mail::import_mail,
+            commands::onboarding::onboarding_state,
+            commands::onboarding::keep_secrets_for_this_session,
+            commands::onboarding::start_demo_store,
+            commands::onboarding::check_shop,
+            commands::onboarding::save_shop,
+            commands::onboarding::suggest_mail_servers,
+            commands::onboarding::test_mailbox,
+            commands::onboarding::save_mailbox,
+            commands::onboarding::start_saved_store,
+            commands::onboarding::forget_store,
+            commands::onboarding::leave_demo,
+            commands::onboarding::sign_in_mailbox,
+            commands::onboarding::update_mailbox_password,
+            commands::onboarding::replace_shop_credential,
+            commands::onboarding::saved_accounts,
+            commands::sync::sync_status,
+            commands::sync::sync_now,
+            commands::actions::order_action_availability,
+            commands::actions::order_actions,
+            commands::actions::preview_refund,
+            commands::actions::preview_cancel,
+            commands::actions::submit_action,
+            commands::actions::actions_for_ticket,
+            commands::actions::edit_queued_action,
+            commands::actions::cancel_queued_action,
+            commands::actions::ticket_notes,
+            commands::actions::agent_settings,
+            commands::actions::save_agent_settings,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

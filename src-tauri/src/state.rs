@@ -8,7 +8,11 @@ use tauri::{AppHandle, Emitter, Manager};
 use ts_rs::TS;
 
 use crate::error::{from_app, shell_error, CommandError};
-use shopdesk_app::App;
+use crate::events::ShellEvents;
+use shopdesk_app::onboarding::{
+    saved_setup, LiveSetup, MailOAuthClients, SecretVault, ShopEndpoints,
+};
+use shopdesk_app::{App, AppEvents};
 
 /// The event the UI listens to; its payload is an [`AppStatus`].
 pub const STATUS_EVENT: &str = "app-status";
@@ -18,6 +22,9 @@ pub const STATUS_EVENT: &str = "app-status";
 pub enum Mode {
     /// The built-in simulator's demo store and the demo mailbox; no account needed.
     Demo,
+    /// The saved store if there is one (settings in SQLite, secret in the keychain), else
+    /// onboarding.
+    Saved,
 }
 
 /// Options read from the command line and the environment.
@@ -26,26 +33,70 @@ pub struct Launch {
     pub mode: Mode,
     /// `SHOPDESK_DATA_DIR`; when absent, Tauri's app data dir is used.
     pub data_dir: Option<PathBuf>,
+    /// `SHOPDESK_SHOPIFY_BASE_URL`: every store at this URL (the simulator), read only by debug
+    /// builds (the end-to-end tests); release builds always use https://<shop>.myshopify.com.
+    pub shopify_base_url: Option<String>,
+    /// `SHOPDESK_MAIL_OAUTH_URL`: a local OAuth2 server every mailbox signs in at (the
+    /// end-to-end tests), read only by debug builds.
+    pub mail_oauth_url: Option<String>,
 }
 
 impl Launch {
-    /// `--demo` or `SHOPDESK_DEMO=1` ask for demo mode. It is also the default for now: the live
-    /// mode (a real store and mailbox) is not wired into the shell yet.
+    /// `--demo` or `SHOPDESK_DEMO=1` ask for demo mode; otherwise the saved store, or onboarding.
     pub fn from_env(
+        args: impl IntoIterator<Item = String>,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Self {
+        Self::from_env_for(cfg!(debug_assertions), args, var)
+    }
+
+    fn from_env_for(
+        debug_build: bool,
         args: impl IntoIterator<Item = String>,
         var: impl Fn(&str) -> Option<String>,
     ) -> Self {
         let asked_demo = args.into_iter().any(|a| a == "--demo")
             || var("SHOPDESK_DEMO").is_some_and(|v| v == "1" || v.eq_ignore_ascii_case("true"));
-        if !asked_demo {
-            tracing::info!("no live store configured yet: starting in demo mode");
-        }
         let data_dir = var("SHOPDESK_DATA_DIR")
             .filter(|v| !v.trim().is_empty())
             .map(PathBuf::from);
+        let shopify_base_url = var("SHOPDESK_SHOPIFY_BASE_URL")
+            .filter(|v| !v.trim().is_empty())
+            .filter(|_| {
+                if !debug_build {
+                    tracing::warn!("SHOPDESK_SHOPIFY_BASE_URL is ignored: only debug builds may point stores elsewhere");
+                }
+                debug_build
+            });
+        let mail_oauth_url = var("SHOPDESK_MAIL_OAUTH_URL")
+            .filter(|v| !v.trim().is_empty())
+            .filter(|_| {
+                if !debug_build {
+                    tracing::warn!("SHOPDESK_MAIL_OAUTH_URL is ignored: only debug builds may sign mailboxes in elsewhere");
+                }
+                debug_build
+            });
         Self {
-            mode: Mode::Demo,
+            mode: if asked_demo { Mode::Demo } else { Mode::Saved },
             data_dir,
+            shopify_base_url,
+            mail_oauth_url,
+        }
+    }
+
+    /// The mailbox sign-in registrations: this build's client IDs, or the local test server.
+    pub fn mail_oauth_clients(&self) -> MailOAuthClients {
+        let clients = MailOAuthClients::from_build();
+        match &self.mail_oauth_url {
+            Some(url) => clients.with_local_server(url.clone()),
+            None => clients,
+        }
+    }
+
+    pub fn endpoints(&self) -> ShopEndpoints {
+        match &self.shopify_base_url {
+            Some(url) => ShopEndpoints::with_base_url(url.clone()),
+            None => ShopEndpoints::shopify(),
         }
     }
 }
@@ -61,19 +112,131 @@ pub enum AppStatus {
     Ready { demo: bool },
     /// The start failed; `message` says why, for the user.
     Failed { demo: bool, message: String },
+    /// No store is connected: the UI shows onboarding (`onboarding_state` says more).
+    Onboarding { demo: bool },
 }
 
 /// Managed Tauri state.
 pub struct Shell {
     status: RwLock<AppStatus>,
     app: RwLock<Option<Arc<App>>>,
+    /// Where secrets go: the keychain, or (after the user chose it) this session's memory.
+    vault: RwLock<Option<SecretVault>>,
+    /// Why the keychain cannot be used, for onboarding to say.
+    keychain_problem: RwLock<Option<String>>,
+    pub(crate) data_dir: RwLock<PathBuf>,
+    pub(crate) endpoints: ShopEndpoints,
+    pub(crate) mail_oauth: MailOAuthClients,
+    /// Why the saved mailbox did not connect at the last start (for "sign in again" and
+    /// "update mailbox password").
+    mailbox_problem: RwLock<Option<String>>,
 }
 
 impl Shell {
+    #[cfg(test)]
     pub fn new() -> Self {
+        Self::with_endpoints(ShopEndpoints::shopify())
+    }
+
+    /// The shell for these launch options.
+    pub fn for_launch(launch: &Launch) -> Self {
         Self {
+            mail_oauth: launch.mail_oauth_clients(),
+            ..Self::with_endpoints(launch.endpoints())
+        }
+    }
+
+    pub fn with_endpoints(endpoints: ShopEndpoints) -> Self {
+        Self {
+            mail_oauth: MailOAuthClients::from_build(),
+            mailbox_problem: RwLock::new(None),
             status: RwLock::new(AppStatus::Starting { demo: true }),
             app: RwLock::new(None),
+            vault: RwLock::new(None),
+            keychain_problem: RwLock::new(None),
+            data_dir: RwLock::new(PathBuf::new()),
+            endpoints,
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The secret store, or the keychain's problem as an error the UI offers a choice for.
+    pub fn vault(&self) -> Result<SecretVault, CommandError> {
+        if let Some(vault) = self
+            .vault
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            return Ok(vault.clone());
+        }
+        Err(shell_error(
+            "keychainUnavailable",
+            self.keychain_problem()
+                .unwrap_or_else(|| "Shopdesk cannot use the system keychain.".to_string()),
+        ))
+    }
+
+    pub fn keychain_problem(&self) -> Option<String> {
+        self.keychain_problem
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn set_vault(&self, vault: SecretVault) {
+        *self.vault.write().unwrap_or_else(|p| p.into_inner()) = Some(vault);
+    }
+
+    /// Opens the keychain once; remembers why not, for onboarding.
+    fn open_keychain(&self) {
+        match SecretVault::keychain() {
+            Ok(vault) => self.set_vault(vault),
+            Err(error) => {
+                tracing::warn!(%error, "no keychain");
+                *self
+                    .keychain_problem
+                    .write()
+                    .unwrap_or_else(|p| p.into_inner()) = Some(error.to_string());
+            }
+        }
+    }
+
+    pub fn mailbox_problem(&self) -> Option<String> {
+        self.mailbox_problem
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    pub fn set_mailbox_problem(&self, problem: Option<String>) {
+        *self
+            .mailbox_problem
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = problem;
+    }
+
+    /// The running app, if any (no error while starting).
+    pub fn running_app(&self) -> Option<Arc<App>> {
+        self.app.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Takes the running app away (forget, switching modes).
+    pub fn take_app(&self) -> Option<Arc<App>> {
+        self.app.write().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    /// Sets the status and tells the window.
+    pub fn announce(&self, handle: &AppHandle, status: AppStatus) {
+        *self.status.write().unwrap_or_else(|p| p.into_inner()) = status;
+        if let Err(err) = handle.emit(STATUS_EVENT, self.status()) {
+            tracing::warn!(%err, "could not tell the window the app status");
         }
     }
 
@@ -98,6 +261,10 @@ impl Shell {
         }
         Err(match self.status() {
             AppStatus::Failed { message, .. } => shell_error("startFailed", message),
+            AppStatus::Onboarding { .. } => shell_error(
+                "onboarding",
+                "No store is connected yet: connect your store or try the demo store first.",
+            ),
             _ => shell_error(
                 "starting",
                 "Shopdesk is still loading your store. Try again in a moment.",
@@ -106,10 +273,119 @@ impl Shell {
     }
 }
 
-/// Starts the app layer in the background and emits [`STATUS_EVENT`] when it is ready or failed.
-pub fn start(handle: AppHandle, mode: Mode, data_dir: PathBuf) {
+/// Picks what to run: the demo when asked; else the saved store (settings in SQLite, secret in
+/// the keychain); else onboarding.
+pub fn launch(handle: AppHandle, mode: Mode, data_dir: PathBuf) {
+    let shell = handle.state::<Shell>();
+    *shell.data_dir.write().unwrap_or_else(|p| p.into_inner()) = data_dir.clone();
+    if mode == Mode::Demo {
+        start(handle, data_dir);
+        return;
+    }
+    let handle_for_task = handle.clone();
     tauri::async_runtime::spawn(async move {
-        let Mode::Demo = mode;
+        let shell = handle_for_task.state::<Shell>();
+        // The keychain may be slow to answer (or locked): not on the main thread.
+        let endpoints = shell.endpoints.clone();
+        let found = tauri::async_runtime::spawn_blocking(move || {
+            let shell = handle.state::<Shell>();
+            shell.open_keychain();
+            match shell.vault() {
+                Ok(vault) => saved_setup(&data_dir, &vault, &endpoints, &shell.mail_oauth),
+                Err(_) => Ok(None),
+            }
+        })
+        .await;
+        match found {
+            Ok(Ok(Some(setup))) => start_live(handle_for_task.clone(), setup),
+            Ok(Ok(None)) => shell.announce(&handle_for_task, AppStatus::Onboarding { demo: false }),
+            Ok(Err(error)) => shell.announce(
+                &handle_for_task,
+                AppStatus::Failed {
+                    demo: false,
+                    message: error.to_string(),
+                },
+            ),
+            Err(error) => shell.announce(
+                &handle_for_task,
+                AppStatus::Failed {
+                    demo: false,
+                    message: format!("Shopdesk hit an internal error: {error}."),
+                },
+            ),
+        }
+    });
+}
+
+/// The event with the first Shopify sync's progress (payload: `ShopSyncProgressView`).
+pub const SHOP_SYNC_PROGRESS_EVENT: &str = "shop-sync-progress";
+
+/// Starts the saved store: the first sync (progress to the window), then the inbox; the
+/// mailbox connects and the background sync starts once the inbox shows.
+pub fn start_live(handle: AppHandle, setup: LiveSetup) {
+    tauri::async_runtime::spawn(async move {
+        let shell = handle.state::<Shell>();
+        shell.announce(&handle, AppStatus::Starting { demo: false });
+        let data_dir = shell.data_dir();
+        tracing::info!(shop = %setup.shop_domain, "starting live mode");
+        let progress_handle = handle.clone();
+        let started = App::start_live(&data_dir, &setup, move |progress| {
+            let _ = progress_handle.emit(SHOP_SYNC_PROGRESS_EVENT, progress);
+        })
+        .await;
+        let app = match started {
+            Ok(app) => Arc::new(app),
+            Err(error) => {
+                tracing::error!(%error, "live start failed");
+                let message = from_app(error).message;
+                shell.announce(
+                    &handle,
+                    AppStatus::Failed {
+                        demo: false,
+                        message,
+                    },
+                );
+                return;
+            }
+        };
+        let events: Arc<dyn AppEvents> = Arc::new(ShellEvents::new(handle.clone()));
+        app.set_sync_events(Arc::clone(&events));
+        *shell.app.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&app));
+        shell.announce(&handle, AppStatus::Ready { demo: false });
+        if let Err(error) = app.keep_live_store_synced().await {
+            tracing::warn!(%error, "background sync did not start");
+        }
+        if let Some(account) = setup.mail {
+            connect_mailbox(&handle, &app, account).await;
+        }
+    });
+}
+
+/// Connects the mailbox of the running app; a failure is kept for the store menu
+/// ("sign in again", "update mailbox password").
+pub async fn connect_mailbox(
+    handle: &AppHandle,
+    app: &Arc<App>,
+    account: shopdesk_app::onboarding::MailAccount,
+) {
+    let shell = handle.state::<Shell>();
+    let events: Arc<dyn AppEvents> = Arc::new(ShellEvents::new(handle.clone()));
+    match app.connect_mailbox(account, events).await {
+        Ok(_) => shell.set_mailbox_problem(None),
+        Err(error) => {
+            tracing::warn!(%error, "mailbox not connected");
+            shell.set_mailbox_problem(Some(from_app(error).message));
+        }
+    }
+}
+
+/// Starts the demo app layer in the background and emits [`STATUS_EVENT`] when it is ready or
+/// failed.
+pub fn start(handle: AppHandle, data_dir: PathBuf) {
+    tauri::async_runtime::spawn(async move {
+        handle
+            .state::<Shell>()
+            .announce(&handle, AppStatus::Starting { demo: true });
         tracing::info!(data_dir = %data_dir.display(), "starting demo mode");
         let started = std::time::Instant::now();
         let result = match std::fs::create_dir_all(&data_dir) {
@@ -163,8 +439,9 @@ mod tests {
     }
 
     #[test]
-    fn demo_is_the_default_and_the_data_dir_can_be_overridden() {
-        assert_eq!(launch(&[], &[]).mode, Mode::Demo);
+    fn demo_when_asked_else_the_saved_store_and_the_data_dir_can_be_overridden() {
+        assert_eq!(launch(&[], &[]).mode, Mode::Saved);
+        assert_eq!(launch(&[], &[("SHOPDESK_DEMO", "0")]).mode, Mode::Saved);
         assert_eq!(launch(&["--demo"], &[]).mode, Mode::Demo);
         assert_eq!(launch(&[], &[("SHOPDESK_DEMO", "1")]).mode, Mode::Demo);
         assert_eq!(launch(&[], &[]).data_dir, None);
@@ -173,6 +450,38 @@ mod tests {
             launch(&[], &[("SHOPDESK_DATA_DIR", "/tmp/x")]).data_dir,
             Some(PathBuf::from("/tmp/x"))
         );
+    }
+
+    #[test]
+    fn only_debug_builds_may_point_stores_at_another_host() {
+        let vars = [("SHOPDESK_SHOPIFY_BASE_URL", "http://127.0.0.1:9")];
+        let lookup = |name: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        };
+        let debug = Launch::from_env_for(true, Vec::<String>::new(), lookup);
+        assert_eq!(
+            debug.shopify_base_url.as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+        assert!(debug.endpoints().is_overridden());
+        let release = Launch::from_env_for(false, Vec::<String>::new(), lookup);
+        assert_eq!(release.shopify_base_url, None);
+        assert!(!release.endpoints().is_overridden());
+    }
+
+    #[test]
+    fn only_debug_builds_may_sign_mailboxes_in_at_a_local_server() {
+        let lookup = |name: &str| {
+            (name == "SHOPDESK_MAIL_OAUTH_URL").then(|| "http://127.0.0.1:9".to_string())
+        };
+        let debug = Launch::from_env_for(true, Vec::<String>::new(), lookup);
+        let offer = debug.mail_oauth_clients().offer_for(None).expect("local");
+        assert!(offer.available, "{offer:?}");
+        let release = Launch::from_env_for(false, Vec::<String>::new(), lookup);
+        assert_eq!(release.mail_oauth_url, None);
+        assert_eq!(release.mail_oauth_clients().offer_for(None), None);
     }
 
     #[test]

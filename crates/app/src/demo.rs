@@ -13,6 +13,7 @@ use time::OffsetDateTime;
 use crate::replies::{from_send_error, reply_view};
 use crate::views::{DemoInfo, ReplyView, DEMO_REPLY_NOTE};
 use crate::{open_store, App, AppError};
+use crate::{SyncRunnerOptions, SyncStateView};
 
 /// The demo mailbox is generated from this seed: every demo run shows the same tickets.
 pub const DEMO_SEED: u64 = 2026;
@@ -23,6 +24,40 @@ const PLUS_RESTORE_RATE: f64 = 1_000.0;
 
 pub(crate) struct DemoRuntime {
     simulator: Simulator,
+    /// Shop activity (new orders, refunds, fulfillments...) while the demo runs; off unless
+    /// `SHOPDESK_DEMO_ACTIVITY_SECONDS` asks for it (the end-to-end tests compare the panel with
+    /// a shop that must hold still).
+    _activity: Option<ActivityTask>,
+}
+
+struct ActivityTask(tokio::task::JoinHandle<()>);
+
+impl Drop for ActivityTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// One change in the demo shop every this many seconds, when the variable asks for it.
+fn demo_activity_every(var: Option<String>) -> Option<Duration> {
+    let seconds = var?.trim().parse::<u64>().ok().filter(|s| *s > 0)?;
+    Some(Duration::from_secs(seconds))
+}
+
+fn start_activity(simulator: &Simulator) -> Option<ActivityTask> {
+    let every = demo_activity_every(std::env::var("SHOPDESK_DEMO_ACTIVITY_SECONDS").ok())?;
+    let mut driver = simulator.activity(DEMO_SEED);
+    tracing::info!(?every, "demo shop activity on");
+    Some(ActivityTask(tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.tick().await;
+        loop {
+            ticks.tick().await;
+            if let Some(step) = driver.step() {
+                tracing::debug!(?step, "demo shop changed");
+            }
+        }
+    })))
 }
 
 impl DemoRuntime {
@@ -47,8 +82,12 @@ impl App {
 
     /// The demo's simulated shop, synced, without the generated demo mailbox: for connecting a
     /// real mailbox to demo data ([`App::connect_mailbox`]), as the cross-crate tests do.
+    ///
+    /// The shop is synced by the same runner a live store uses ([`App::start_shopify_sync`]):
+    /// the first copy by bulk export before this returns, then incremental syncs every 30 s
+    /// (`SHOPDESK_DEMO_SYNC_SECONDS` changes it) and a refresh whenever a ticket opens.
     pub async fn start_demo_shop(data_dir: &Path) -> Result<App, AppError> {
-        let mut store = open_store(data_dir)?;
+        let store = open_store(data_dir)?;
         let simulator = Simulator::start(SimConfig::demo())
             .await
             .map_err(|e| AppError::Demo(e.to_string()))?;
@@ -60,9 +99,29 @@ impl App {
             simulator.access_token().to_string(),
         ))
         .map_err(|e| AppError::Demo(e.to_string()))?;
-        let report = shopdesk_sync::full_sync(&client, &mut store, |_| {}).await?;
-        tracing::info!(?report, "demo store synced");
-        Ok(App::assemble(store, Some(DemoRuntime { simulator })))
+        let activity = start_activity(&simulator);
+        let app = App::assemble(
+            store,
+            Some(DemoRuntime {
+                simulator,
+                _activity: activity,
+            }),
+        );
+        let actions_client = client.clone();
+        let sync = app.start_shopify_sync(client, demo_sync_options()).await?;
+        let status = sync.wait_for_first_copy().await;
+        match status.state {
+            SyncStateView::Synced | SyncStateView::Syncing => {
+                tracing::info!(?status, "demo store synced");
+                // Refunds and other order actions go to the same simulated shop (after the
+                // first copy: the agent's limit is in the shop's currency).
+                app.enable_order_actions(actions_client)?;
+                Ok(app)
+            }
+            _ => Err(AppError::Demo(status.message.unwrap_or_else(|| {
+                "the demo shop could not be copied; start Shopdesk again".to_string()
+            }))),
+        }
     }
 
     fn ingest_demo_mailbox(&self) -> Result<(), AppError> {
@@ -83,6 +142,21 @@ impl App {
     pub(crate) fn is_demo(&self) -> bool {
         self.demo.is_some()
     }
+}
+
+/// The demo's export is tiny: poll it often, so the demo is ready in about a second.
+fn demo_sync_options() -> SyncRunnerOptions {
+    let mut options = SyncRunnerOptions::default();
+    options.bulk.poll.first_wait = Duration::from_millis(50);
+    options.bulk.poll.max_wait = Duration::from_millis(500);
+    if let Some(seconds) = std::env::var("SHOPDESK_DEMO_SYNC_SECONDS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .filter(|s| *s > 0)
+    {
+        options.interval = Duration::from_secs(seconds);
+    }
+    options
 }
 
 pub(crate) fn now_rfc3339() -> String {
@@ -160,4 +234,20 @@ fn demo_account(store: &Store) -> Result<MailAccount, AppError> {
     let mut smtp = SmtpConfig::new(DEMO_SUPPORT_ADDRESS, "127.0.0.1", 465, Security::Plain, "");
     smtp.from_name = store.shop()?.map(|shop| format!("{} Support", shop.name));
     Ok(MailAccount::new(imap, smtp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shop_activity_is_off_unless_asked_for() {
+        assert_eq!(demo_activity_every(None), None);
+        assert_eq!(demo_activity_every(Some("0".into())), None);
+        assert_eq!(demo_activity_every(Some("soon".into())), None);
+        assert_eq!(
+            demo_activity_every(Some(" 20 ".into())),
+            Some(Duration::from_secs(20))
+        );
+    }
 }

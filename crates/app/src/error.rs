@@ -46,6 +46,20 @@ pub enum AppError {
     ReplyNotCancellable { id: i64, state: &'static str },
     #[error("Reply {id} is {state}: only a waiting or failed reply can be sent again.")]
     ReplyNotRetryable { id: i64, state: &'static str },
+    /// Remote images, attachments, mail import: the sentence says what to do.
+    #[error("{0}")]
+    MailView(#[from] crate::mail_view::MailViewError),
+    /// Order actions (refund, replacement, cancel, edit): the engine's sentence.
+    #[error("{0}")]
+    OrderAction(#[from] shopdesk_actions::ActionError),
+    #[error("Refunds and other order actions need a connection to Shopify; start the demo or connect your store first.")]
+    OrderActionsUnavailable,
+    #[error("Order {0} is not in Shopdesk's copy of the shop; reload the customer's orders.")]
+    OrderNotFound(String),
+    #[error("Shopify answered with an error: {0}. Try again; if it keeps happening, check the store's connection in Settings.")]
+    OrderActionShopify(String),
+    #[error("{0}")]
+    InvalidSettings(String),
 }
 
 impl From<MailboxError> for AppError {
@@ -86,11 +100,27 @@ impl From<&AppError> for IpcError {
             AppError::ReplyNotFound(_) => "replyNotFound",
             AppError::ReplyNotCancellable { .. } => "replyNotCancellable",
             AppError::ReplyNotRetryable { .. } => "replyNotRetryable",
+            AppError::MailView(_) => "mailView",
+            AppError::OrderAction(e) => order_action_kind(e),
+            AppError::OrderActionsUnavailable => "orderActionsUnavailable",
+            AppError::OrderNotFound(_) => "orderNotFound",
+            AppError::OrderActionShopify(_) => "shopify",
+            AppError::InvalidSettings(_) => "invalidSettings",
         };
         IpcError {
             kind: kind.to_string(),
             message: e.to_string(),
         }
+    }
+}
+
+fn order_action_kind(e: &shopdesk_actions::ActionError) -> &'static str {
+    use shopdesk_actions::ActionError;
+    match e {
+        ActionError::Invalid(_) => "invalidAction",
+        ActionError::Offline(_) => "offline",
+        ActionError::NotQueued { .. } => "notQueued",
+        _ => "orderAction",
     }
 }
 

@@ -9,8 +9,12 @@
 mod demo;
 mod error;
 mod mail;
+mod mail_view;
+pub mod onboarding;
+pub mod order_actions;
 mod replies;
 mod search;
+mod sync_runner;
 mod tickets;
 pub mod views;
 
@@ -22,6 +26,14 @@ use shopdesk_store::Store;
 pub use demo::{DEMO_SEED, DEMO_SUPPORT_ADDRESS};
 pub use error::AppError;
 pub use mail::{AppEvents, MailOptions, NoEvents};
+pub use mail_view::{
+    AttachmentItemView, ImportProgressView, MailDetailsView, MailFrameHtml, MailViewError,
+    SavedAttachmentView, SegmentKindView, TextSegmentView,
+};
+pub use order_actions::views::*;
+pub use sync_runner::{
+    SyncHandle, SyncProgressView, SyncRunner, SyncRunnerOptions, SyncStateView, SyncStatusView,
+};
 pub use views::*;
 
 /// One running Shopdesk: its database, the connected mailbox if any, and, in demo mode, the
@@ -31,6 +43,12 @@ pub struct App {
     store: Arc<Mutex<Store>>,
     demo: Option<demo::DemoRuntime>,
     mail: mail::MailSlot,
+    /// The Shopify sync (first copy, schedule, refresh on ticket open), when a store is synced.
+    sync: sync_runner::SyncSlot,
+    /// The merchant's own store in live mode (see `onboarding`).
+    live: Option<onboarding::LiveRuntime>,
+    /// Refunds, replacements, cancellations, edits: on once a Shopify client exists.
+    order_actions: order_actions::OrderActionsSlot,
 }
 
 impl App {
@@ -44,6 +62,9 @@ impl App {
             store: Arc::new(Mutex::new(store)),
             demo,
             mail: mail::MailSlot::default(),
+            sync: sync_runner::SyncSlot::default(),
+            live: None,
+            order_actions: Default::default(),
         }
     }
 

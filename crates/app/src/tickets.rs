@@ -45,6 +45,10 @@ impl App {
                 }
             }
         }
+        // Shown from the local copy now; the panel reloads when the refresh lands.
+        if let (Some(customer), Some(sync)) = (&customer, self.sync.handle()) {
+            sync.refresh_customer(&customer.id);
+        }
         let mut messages = Vec::new();
         for message in store.messages_for_ticket(ticket_id)? {
             let raw = match message.parse_error {

@@ -2,9 +2,9 @@
 //! [`ingest_raw`].
 
 use serde::Serialize;
-use shopdesk_store::Store;
+use shopdesk_store::{MailBatch, Store};
 
-use crate::parse::parse_message;
+use crate::parse::{parse_message, ParsedMail};
 use crate::thread::plan_thread;
 use crate::{timefmt, MailError};
 
@@ -47,6 +47,24 @@ pub fn ingest_raw(
     raw: &[u8],
     ctx: &IngestContext,
 ) -> Result<IngestReport, MailError> {
+    let prepared = prepare_ingest(raw, ctx)?;
+    let batch = store.begin_mail_batch()?;
+    let report = ingest_prepared(&batch, prepared)?;
+    batch.commit()?;
+    Ok(report)
+}
+
+/// A mail parsed and checked, not yet threaded or stored: the part of [`ingest_raw`] that
+/// needs no store, so a caller can run it on another thread while it fetches more.
+#[derive(Debug)]
+pub struct PreparedMail {
+    mail: ParsedMail,
+    support_address: String,
+    now: String,
+}
+
+/// Checks the context and parses `raw`; the first half of [`ingest_raw`].
+pub fn prepare_ingest(raw: &[u8], ctx: &IngestContext) -> Result<PreparedMail, MailError> {
     let now = timefmt::canonical_utc(&ctx.now)
         .ok_or_else(|| MailError::InvalidIngestTime(ctx.now.clone()))?;
     let support_address = ctx.support_address.trim();
@@ -55,13 +73,30 @@ pub fn ingest_raw(
             ctx.support_address.clone(),
         ));
     }
-
     let mut mail = parse_message(raw, &ctx.source);
     mail.sent_at = mail.sent_at.filter(|sent| !is_far_future(sent, &now));
-    let plan = plan_thread(store, &mail, support_address)?;
+    Ok(PreparedMail {
+        mail,
+        support_address: support_address.to_string(),
+        now,
+    })
+}
+
+/// Threads and stores a prepared mail inside `batch`; the second half of [`ingest_raw`]. Mails
+/// filed in one batch see each other exactly as if each had been committed alone.
+pub fn ingest_prepared(
+    batch: &MailBatch<'_>,
+    prepared: PreparedMail,
+) -> Result<IngestReport, MailError> {
+    let PreparedMail {
+        mail,
+        support_address,
+        now,
+    } = prepared;
+    let plan = plan_thread(batch.store(), &mail, &support_address)?;
     let flagged = mail.parse_error.is_some();
     let message = mail.into_new_message(plan.direction, &now);
-    let outcome = store.ingest_message(&message, &plan.target, &plan.order_ids)?;
+    let outcome = batch.ingest_message(&message, &plan.target, &plan.order_ids)?;
 
     Ok(IngestReport {
         message_row_id: outcome.message_row_id,

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::MailboxError;
+use crate::{MailAuth, MailboxError};
 
 /// The folder every IMAP server has (RFC 3501 names it case-insensitively).
 pub const INBOX: &str = "INBOX";
@@ -32,8 +32,10 @@ pub struct MailboxConfig {
     pub imap_port: u16,
     pub security: Security,
     pub username: String,
-    /// Never logged; `Debug` prints it redacted.
+    /// Never logged; `Debug` prints it redacted. Used when `auth` is [`MailAuth::Password`].
     pub password: String,
+    /// How to log in: the password, or an OAuth2 sign-in (XOAUTH2).
+    pub auth: MailAuth,
     /// Normally "INBOX".
     pub inbox_folder: String,
     /// `None`: the folder the server marks SPECIAL-USE `\Sent`, else one named "Sent".
@@ -60,10 +62,18 @@ impl MailboxConfig {
             security,
             username: address.to_string(),
             password: password.to_string(),
+            auth: MailAuth::Password,
             inbox_folder: INBOX.to_string(),
             sent_folder: None,
             fetch_batch_size: DEFAULT_FETCH_BATCH_SIZE,
         }
+    }
+
+    /// The same settings, logging in with `oauth` (XOAUTH2) instead of a password.
+    pub fn with_oauth2(mut self, oauth: shopdesk_mail_oauth::MailOAuth) -> MailboxConfig {
+        self.password.clear();
+        self.auth = MailAuth::OAuth2(oauth);
+        self
     }
 
     /// Refuses settings that must not be used: a plain connection to another machine.
@@ -99,6 +109,7 @@ impl fmt::Debug for MailboxConfig {
             .field("security", &self.security)
             .field("username", &self.username)
             .field("password", &"<redacted>")
+            .field("auth", &self.auth)
             .field("inbox_folder", &self.inbox_folder)
             .field("sent_folder", &self.sent_folder)
             .field("fetch_batch_size", &self.fetch_batch_size)

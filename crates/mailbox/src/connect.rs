@@ -1,4 +1,5 @@
-//! Opening a logged-in IMAP session: TCP, then TLS or STARTTLS, then LOGIN. Every network wait
+//! Opening a logged-in IMAP session: TCP, then TLS or STARTTLS, then LOGIN (a password) or
+//! AUTHENTICATE XOAUTH2 (an OAuth2 access token). Every network wait
 //! is bounded, so a dead connection surfaces as an error instead of a hang.
 
 use std::fmt::Debug;
@@ -14,7 +15,10 @@ use tokio_rustls::rustls::pki_types::ServerName;
 use tokio_rustls::rustls::{self, ClientConfig, RootCertStore};
 use tokio_rustls::TlsConnector;
 
-use crate::{MailboxConfig, MailboxError, Security};
+use shopdesk_mail_oauth::{MailOAuth, OAuthError, Secret};
+
+use crate::auth::XOAuth2;
+use crate::{MailAuth, MailboxConfig, MailboxError, Security};
 
 /// The longest wait for one server answer (or one message of a fetch) before the connection is
 /// taken for dead.
@@ -134,22 +138,9 @@ async fn login(
     config: &MailboxConfig,
     client: Client<Box<dyn ImapStream>>,
 ) -> Result<Connection, MailboxError> {
-    let attempt = tokio::time::timeout(
-        RESPONSE_TIMEOUT,
-        client.login(&config.username, &config.password),
-    )
-    .await
-    .map_err(|_| timeout_error(config, "logging in"))?;
-    let mut session = match attempt {
-        Ok(session) => session,
-        // [UNAVAILABLE] is the server's own trouble (RFC 5530), not a wrong password.
-        Err((ImapError::No(server_said), _)) if !server_said.contains("Unavailable") => {
-            return Err(MailboxError::LoginRefused {
-                account: config.account.clone(),
-                server_said,
-            })
-        }
-        Err((error, _)) => return Err(protocol_error(config, "logging in", error)),
+    let mut session = match &config.auth {
+        MailAuth::Password => password_login(config, client).await?,
+        MailAuth::OAuth2(oauth) => oauth_login(config, oauth, client).await?,
     };
     let capabilities = within(config, "reading capabilities", session.capabilities()).await?;
     Ok(Connection {
@@ -157,6 +148,85 @@ async fn login(
         condstore: capabilities.has_str("CONDSTORE"),
         idle: capabilities.has_str("IDLE"),
     })
+}
+
+async fn password_login(
+    config: &MailboxConfig,
+    client: Client<Box<dyn ImapStream>>,
+) -> Result<ImapSession, MailboxError> {
+    let attempt = tokio::time::timeout(
+        RESPONSE_TIMEOUT,
+        client.login(&config.username, &config.password),
+    )
+    .await
+    .map_err(|_| timeout_error(config, "logging in"))?;
+    match attempt {
+        Ok(session) => Ok(session),
+        Err((ImapError::No(server_said), _)) if !is_unavailable(&server_said) => {
+            Err(MailboxError::LoginRefused {
+                account: config.account.clone(),
+                server_said,
+            })
+        }
+        Err((error, _)) => Err(protocol_error(config, "logging in", error)),
+    }
+}
+
+/// XOAUTH2 with the current access token; when the server refuses it, once more on the same
+/// connection with a refreshed one (it may have expired early or been revoked server-side).
+async fn oauth_login(
+    config: &MailboxConfig,
+    oauth: &MailOAuth,
+    client: Client<Box<dyn ImapStream>>,
+) -> Result<ImapSession, MailboxError> {
+    let oauth_error = |source| MailboxError::OAuth {
+        account: config.account.clone(),
+        source,
+    };
+    let token = oauth.access_token().await.map_err(oauth_error)?;
+    let client = match xoauth2(config, client, &token).await? {
+        Ok(session) => return Ok(session),
+        Err(client) => client,
+    };
+    tracing::debug!(account = %config.account, "the IMAP server refused the access token; refreshing");
+    let token = oauth
+        .refresh_after_rejection(&token)
+        .await
+        .map_err(oauth_error)?;
+    match xoauth2(config, client, &token).await? {
+        Ok(session) => Ok(session),
+        Err(_) => Err(oauth_error(OAuthError::SignInRefused {
+            provider: oauth.provider().name.clone(),
+            account: config.account.clone(),
+        })),
+    }
+}
+
+/// One `AUTHENTICATE XOAUTH2`: the session, or the client back when the token was refused.
+async fn xoauth2(
+    config: &MailboxConfig,
+    client: Client<Box<dyn ImapStream>>,
+    token: &Secret,
+) -> Result<Result<ImapSession, Client<Box<dyn ImapStream>>>, MailboxError> {
+    let authenticator = XOAuth2::new(&config.username, token);
+    let attempt = tokio::time::timeout(
+        RESPONSE_TIMEOUT,
+        client.authenticate("XOAUTH2", authenticator),
+    )
+    .await
+    .map_err(|_| timeout_error(config, "signing in"))?;
+    match attempt {
+        Ok(session) => Ok(Ok(session)),
+        Err((ImapError::No(server_said), client)) if !is_unavailable(&server_said) => {
+            Ok(Err(client))
+        }
+        Err((error, _)) => Err(protocol_error(config, "signing in", error)),
+    }
+}
+
+/// [UNAVAILABLE] is the server's own trouble (RFC 5530), not a wrong password or token.
+fn is_unavailable(server_said: &str) -> bool {
+    server_said.contains("Unavailable") || server_said.contains("UNAVAILABLE")
 }
 
 /// Awaits one IMAP command with the response timeout, naming what was being done on failure.

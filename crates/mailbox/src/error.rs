@@ -1,6 +1,7 @@
 //! What can go wrong talking to a mailbox. Every message names the account and says what to do.
 
 use shopdesk_mail::MailError;
+use shopdesk_mail_oauth::OAuthError;
 use shopdesk_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -12,6 +13,16 @@ pub enum MailboxError {
     LoginRefused {
         account: String,
         server_said: String,
+    },
+
+    /// The OAuth2 sign-in could not give a token the server takes: its message names the
+    /// provider and the account and says what to do ("Gmail refused the sign-in for ...: sign
+    /// in again").
+    #[error("{source}")]
+    OAuth {
+        account: String,
+        #[source]
+        source: OAuthError,
     },
 
     #[error(
@@ -120,6 +131,7 @@ impl MailboxError {
             | MailboxError::FolderUnavailable { .. }
             | MailboxError::Store { .. } => true,
             MailboxError::Ingest { source, .. } => matches!(source, MailError::Store(_)),
+            MailboxError::OAuth { source, .. } => source.is_retryable(),
             MailboxError::LoginRefused { .. }
             | MailboxError::PlainNotAllowed { .. }
             | MailboxError::InvalidSetting { .. }
@@ -133,6 +145,7 @@ impl MailboxError {
     pub fn account(&self) -> &str {
         match self {
             MailboxError::LoginRefused { account, .. }
+            | MailboxError::OAuth { account, .. }
             | MailboxError::PlainNotAllowed { account, .. }
             | MailboxError::InvalidSetting { account, .. }
             | MailboxError::Connect { account, .. }

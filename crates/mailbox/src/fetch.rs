@@ -1,7 +1,7 @@
 //! Downloading one batch of UIDs and filing each mail through the mail crate's ingest.
 
 use futures::StreamExt;
-use shopdesk_mail::{ingest_raw, IngestContext, IngestReport};
+use shopdesk_mail::{ingest_prepared, prepare_ingest, IngestContext, IngestReport};
 use shopdesk_store::ImapFolderState;
 
 use crate::connect::{self, within, Connection, RESPONSE_TIMEOUT};
@@ -27,82 +27,123 @@ pub(crate) async fn uids_above(
     Ok(uids)
 }
 
-pub(crate) async fn fetch_and_file(
+/// One batch as it came off the wire, in the server's order, and the error that cut it short.
+pub(crate) struct FetchedBatch {
+    pub mails: Vec<(u32, Vec<u8>)>,
+    /// The connection failed or timed out mid-batch: `mails` holds what arrived before.
+    pub cut_short: Option<MailboxError>,
+}
+
+/// Downloads the mails of `batch` (sorted UIDs). Nothing is filed here, so the caller can file
+/// the previous batch meanwhile; what arrived before a failure is kept, never dropped.
+pub(crate) async fn fetch_batch(
     connection: &mut Connection,
+    config: &MailboxConfig,
+    batch: &[u32],
+) -> FetchedBatch {
+    const DOING: &str = "fetching mail";
+    let mut mails = Vec::with_capacity(batch.len());
+    let set = uid_set(batch);
+    // BODY.PEEK: fetching must not mark the mail \Seen for the other agents. Only what filing
+    // needs is asked for: no FLAGS, ENVELOPE or INTERNALDATE to parse.
+    let command = connection.session.uid_fetch(&set, "(UID BODY.PEEK[])");
+    let mut fetches = match within(config, DOING, command).await {
+        Ok(fetches) => fetches,
+        Err(error) => {
+            return FetchedBatch {
+                mails,
+                cut_short: Some(error),
+            }
+        }
+    };
+    let cut_short = loop {
+        let next = match tokio::time::timeout(RESPONSE_TIMEOUT, fetches.next()).await {
+            Ok(next) => next,
+            Err(_) => break Some(connect::timeout_error(config, DOING)),
+        };
+        let fetch = match next {
+            None => break None,
+            Some(Ok(fetch)) => fetch,
+            Some(Err(e)) => break Some(connect::protocol_error(config, DOING, e)),
+        };
+        // Skip unsolicited FETCHes (another client's flag change) mixed into the answer.
+        let (Some(uid), Some(raw)) = (fetch.uid, fetch.body()) else {
+            continue;
+        };
+        if batch.binary_search(&uid).is_ok() {
+            mails.push((uid, raw.to_vec()));
+        }
+    };
+    FetchedBatch { mails, cut_short }
+}
+
+/// Parses `mails` (no lock held), then files them with their UIDs in one store transaction:
+/// the batch lands whole or not at all. Blocking; runs on a blocking thread.
+pub(crate) fn file_batch(
     config: &MailboxConfig,
     store: &SharedStore,
     state: &ImapFolderState,
-    batch: &[u32],
-    report: &mut FolderSyncReport,
-    on_filed: &mut (dyn FnMut(&IngestReport) + Send),
-) -> Result<(), MailboxError> {
-    const DOING: &str = "fetching mail";
-    let set = uid_set(batch);
-    // BODY.PEEK: fetching must not mark the mail \Seen for the other agents.
-    let mut fetches = within(
-        config,
-        DOING,
-        connection.session.uid_fetch(&set, "(UID BODY.PEEK[])"),
-    )
-    .await?;
+    mails: Vec<(u32, Vec<u8>)>,
+) -> Result<Vec<IngestReport>, MailboxError> {
     let context = IngestContext {
         source: format!("imap:{}", state.folder),
         support_address: config.support_address.clone(),
         now: now_rfc3339(),
     };
-    let mut filed_in_batch = 0;
-    loop {
-        let next = tokio::time::timeout(RESPONSE_TIMEOUT, fetches.next())
-            .await
-            .map_err(|_| connect::timeout_error(config, DOING))?;
-        let Some(fetch) = next else { break };
-        let fetch = fetch.map_err(|e| connect::protocol_error(config, DOING, e))?;
-        // Skip unsolicited FETCHes (another client's flag change) mixed into the answer.
-        let (Some(uid), Some(raw)) = (fetch.uid, fetch.body()) else {
-            continue;
-        };
-        if batch.binary_search(&uid).is_err() {
-            continue;
-        }
-        let filed = file_message(config, store, state, uid, raw, &context)?;
-        filed_in_batch += 1;
-        count(report, &filed);
-        on_filed(&filed);
+    let ingest_error = |source| MailboxError::Ingest {
+        account: config.account.clone(),
+        source,
+    };
+    let prepared = mails
+        .iter()
+        .map(|(uid, raw)| Ok((*uid, prepare_ingest(raw, &context)?)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ingest_error)?;
+    drop(mails);
+
+    let mut store = lock_store(store);
+    let batch = store
+        .begin_mail_batch()
+        .map_err(|e| store_error(config, e))?;
+    let mut reports = Vec::with_capacity(prepared.len());
+    for (uid, mail) in prepared {
+        let filed = ingest_prepared(&batch, mail).map_err(ingest_error)?;
+        batch
+            .record_imap_uid(
+                &state.account,
+                &state.folder,
+                state.uidvalidity,
+                uid,
+                filed.message_row_id,
+            )
+            .map_err(|e| store_error(config, e))?;
+        reports.push(filed);
     }
-    report.fetched += filed_in_batch;
-    if filed_in_batch < batch.len() as u32 {
+    batch.commit().map_err(|e| store_error(config, e))?;
+    Ok(reports)
+}
+
+/// Adds a filed batch to the sync's counts.
+pub(crate) fn count_batch(
+    config: &MailboxConfig,
+    state: &ImapFolderState,
+    expected: usize,
+    filed: &[IngestReport],
+    report: &mut FolderSyncReport,
+    on_filed: &mut (dyn FnMut(&IngestReport) + Send),
+) {
+    for one in filed {
+        count(report, one);
+        on_filed(one);
+    }
+    report.fetched += filed.len() as u32;
+    if filed.len() < expected {
         // Expunged between SEARCH and FETCH: gone from the server, nothing to file.
         tracing::debug!(
             account = %config.account, folder = %state.folder,
-            missing = batch.len() as u32 - filed_in_batch, "mail vanished before its fetch"
+            missing = expected - filed.len(), "mail vanished before its fetch"
         );
     }
-    Ok(())
-}
-
-fn file_message(
-    config: &MailboxConfig,
-    store: &SharedStore,
-    state: &ImapFolderState,
-    uid: u32,
-    raw: &[u8],
-    context: &IngestContext,
-) -> Result<IngestReport, MailboxError> {
-    let mut store = lock_store(store);
-    let filed = ingest_raw(&mut store, raw, context).map_err(|source| MailboxError::Ingest {
-        account: config.account.clone(),
-        source,
-    })?;
-    store
-        .record_imap_uid(
-            &state.account,
-            &state.folder,
-            state.uidvalidity,
-            uid,
-            filed.message_row_id,
-        )
-        .map_err(|e| store_error(config, e))?;
-    Ok(filed)
 }
 
 fn count(report: &mut FolderSyncReport, filed: &IngestReport) {

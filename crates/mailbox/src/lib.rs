@@ -2,13 +2,17 @@
 //! under UIDVALIDITY (CONDSTORE's HIGHESTMODSEQ recorded where offered), IDLE for new mail, and
 //! replies over SMTP through the durable outbox ([`send`]).
 //!
-//! Every fetched mail goes through `shopdesk_mail::ingest_raw`, which parses, threads, stores
-//! and de-duplicates it by Message-ID. This crate adds where each folder stands
-//! (`imap_folders`) and which stored message each UID is (`imap_messages`), so that:
+//! Every fetched mail goes through the two halves of `shopdesk_mail::ingest_raw`:
+//! `prepare_ingest` (parse, no database) and `ingest_prepared` (thread, store, de-duplicate),
+//! a fetched batch being filed in one transaction together with its UIDs (a batch lands whole or
+//! not at all) on a background thread while the next batch downloads. This crate adds where
+//! each folder stands (`imap_folders`) and which stored message each UID is (`imap_messages`), so that:
 //! - a fetch checkpoints after each batch and an interrupted one resumes after its last batch;
 //! - a changed UIDVALIDITY drops the old UIDs and fetches the folder again, without duplicates;
 //! - mail is fetched with BODY.PEEK, never marking it \Seen for the other agents.
 
+mod auth;
+pub mod autoconfig;
 mod backoff;
 mod config;
 mod connect;
@@ -24,6 +28,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use shopdesk_store::Store;
 
+pub use auth::MailAuth;
 pub use backoff::Backoff;
 pub use config::{MailboxConfig, Security, DEFAULT_FETCH_BATCH_SIZE, INBOX};
 pub use error::MailboxError;
@@ -35,6 +40,8 @@ pub use send::{
     SendError, SmtpConfig, DEFAULT_SMTP_TIMEOUT,
 };
 pub use shopdesk_mail::IngestReport;
+/// The OAuth2 sign-in (`MailOAuth`, `Provider`, `sign_in`), for [`MailAuth::OAuth2`].
+pub use shopdesk_mail_oauth as oauth;
 pub use sync::{sync_folder, sync_mailbox, FolderSyncReport, MailboxSyncReport, SyncProgress};
 pub use watch::{watch_inbox, WatchEvent, WatchHandle, WatchOptions};
 

@@ -10,7 +10,7 @@ use shopdesk_mail::IngestReport;
 use shopdesk_store::{ImapFolderState, StoreError};
 
 use crate::connect::{self, Connection, RESPONSE_TIMEOUT};
-use crate::fetch::{fetch_and_file, uids_above};
+use crate::fetch::{count_batch, fetch_batch, file_batch, uids_above};
 use crate::folders::find_sent_folder;
 use crate::{lock_store, MailboxConfig, MailboxError, SharedStore};
 
@@ -154,31 +154,28 @@ pub(crate) async fn sync_open_folder(
     let total = to_fetch.len() as u32;
     let batch_size = config.fetch_batch_size.max(1) as usize;
 
+    // Batch N is parsed and filed on a blocking thread while batch N+1 downloads; batches are
+    // filed in order, each in one transaction with its UIDs, then checkpointed.
+    let mut in_flight: Option<Filing> = None;
     for batch in to_fetch.chunks(batch_size) {
-        fetch_and_file(
-            connection,
-            config,
-            store,
-            &state,
-            batch,
-            &mut report,
-            on_filed,
-        )
-        .await?;
-        let batch_end = batch.last().copied().unwrap_or(state.last_seen_uid);
-        save_checkpoint(config, store, &state, batch_end, None)?;
-        report.last_seen_uid = report.last_seen_uid.max(batch_end);
-        let seen = SyncProgress {
-            folder: folder.to_string(),
-            fetched: report.fetched,
-            total,
-        };
-        if progress(&seen).is_break() {
-            return Err(MailboxError::Cancelled {
-                account: config.account.clone(),
-                folder: folder.to_string(),
-            });
+        let fetched = fetch_batch(connection, config, batch).await;
+        if let Some(previous) = in_flight.take() {
+            let done = previous
+                .finish(config, &state, &mut report, on_filed)
+                .await?;
+            checkpoint_batch(config, store, &state, done, &mut report, total, progress)?;
         }
+        let filing = Filing::start(config, store, &state, batch, fetched.mails);
+        if let Some(error) = fetched.cut_short {
+            // What arrived is filed with its UIDs (so not fetched again), but not checkpointed.
+            filing.finish(config, &state, &mut report, on_filed).await?;
+            return Err(error);
+        }
+        in_flight = Some(filing);
+    }
+    if let Some(last) = in_flight.take() {
+        let done = last.finish(config, &state, &mut report, on_filed).await?;
+        checkpoint_batch(config, store, &state, done, &mut report, total, progress)?;
     }
 
     // The pass is complete: move past the skipped UIDs too, and record the folder's modseq.
@@ -191,6 +188,75 @@ pub(crate) async fn sync_open_folder(
         new = report.new_messages, "folder synced"
     );
     Ok(report)
+}
+
+/// A fetched batch being parsed and filed on a blocking thread.
+struct Filing {
+    handle: tokio::task::JoinHandle<Result<Vec<IngestReport>, MailboxError>>,
+    expected: usize,
+    batch_end: u32,
+}
+
+impl Filing {
+    fn start(
+        config: &MailboxConfig,
+        store: &SharedStore,
+        state: &ImapFolderState,
+        batch: &[u32],
+        mails: Vec<(u32, Vec<u8>)>,
+    ) -> Filing {
+        let (config_owned, store, state_owned) = (config.clone(), store.clone(), state.clone());
+        let handle = tokio::task::spawn_blocking(move || {
+            file_batch(&config_owned, &store, &state_owned, mails)
+        });
+        Filing {
+            handle,
+            expected: batch.len(),
+            batch_end: batch.last().copied().unwrap_or(state.last_seen_uid),
+        }
+    }
+
+    /// Waits for the batch to be stored and counts it; returns the batch's last UID.
+    async fn finish(
+        self,
+        config: &MailboxConfig,
+        state: &ImapFolderState,
+        report: &mut FolderSyncReport,
+        on_filed: &mut (dyn FnMut(&IngestReport) + Send),
+    ) -> Result<u32, MailboxError> {
+        let filed = match self.handle.await {
+            Ok(filed) => filed?,
+            Err(join) => std::panic::resume_unwind(join.into_panic()),
+        };
+        count_batch(config, state, self.expected, &filed, report, on_filed);
+        Ok(self.batch_end)
+    }
+}
+
+/// Saves the checkpoint after a stored batch and reports progress; a `Break` cancels the sync.
+fn checkpoint_batch(
+    config: &MailboxConfig,
+    store: &SharedStore,
+    state: &ImapFolderState,
+    batch_end: u32,
+    report: &mut FolderSyncReport,
+    total: u32,
+    progress: &mut (dyn FnMut(&SyncProgress) -> ControlFlow<()> + Send),
+) -> Result<(), MailboxError> {
+    save_checkpoint(config, store, state, batch_end, None)?;
+    report.last_seen_uid = report.last_seen_uid.max(batch_end);
+    let seen = SyncProgress {
+        folder: state.folder.clone(),
+        fetched: report.fetched,
+        total,
+    };
+    if progress(&seen).is_break() {
+        return Err(MailboxError::Cancelled {
+            account: config.account.clone(),
+            folder: state.folder.clone(),
+        });
+    }
+    Ok(())
 }
 
 async fn select(

@@ -108,7 +108,7 @@ impl Activity {
             latest = latest.max(customer.updated_at);
             next.customer = next.customer.max(customer.legacy_id);
             if let Some(address) = &customer.default_address {
-                next.address = next.address.max(address.legacy_id);
+                next.address = next.address.max(seeded_range(address.legacy_id));
             }
         }
         for order in &state.orders {
@@ -116,7 +116,7 @@ impl Activity {
             next.order = next.order.max(order.legacy_id);
             next.order_number = next.order_number.max(order.number);
             for line in &order.line_items {
-                next.line_item = next.line_item.max(line.legacy_id);
+                next.line_item = next.line_item.max(seeded_range(line.legacy_id));
             }
             for fulfillment in &order.fulfillments {
                 next.fulfillment = next.fulfillment.max(fulfillment.legacy_id);
@@ -125,9 +125,9 @@ impl Activity {
                 }
             }
             for refund in &order.refunds {
-                next.refund = next.refund.max(refund.legacy_id);
+                next.refund = next.refund.max(seeded_range(refund.legacy_id));
                 for line in &refund.line_items {
-                    next.refund_line = next.refund_line.max(line.legacy_id);
+                    next.refund_line = next.refund_line.max(seeded_range(line.legacy_id));
                 }
             }
         }
@@ -359,5 +359,15 @@ impl Simulator {
     /// Applies `steps` seeded changes at once.
     pub fn apply_activity(&self, seed: u64, steps: usize) -> Vec<ActivityStep> {
         self.activity(seed).apply(steps)
+    }
+}
+
+/// Ids mutations hand out (from `RUNTIME_ID_BASE` up) are left out of the activity's counters,
+/// so the two never pick the same id.
+fn seeded_range(id: u64) -> u64 {
+    if id >= crate::model::RUNTIME_ID_BASE {
+        0
+    } else {
+        id
     }
 }

@@ -26,6 +26,9 @@ use crate::model::*;
 use crate::variables::coerce_variables;
 
 mod events;
+mod payloads;
+mod refund_preview;
+mod stock;
 
 /// The result of running one operation: what goes into the response body.
 #[derive(Debug, Default)]
@@ -91,12 +94,26 @@ pub fn execute_with_bulk(
     execute_for_app(state, bulk, None, document, prepared, now)
 }
 
-/// [`execute_with_bulk`] for the app the request's token belongs to
-/// (`currentAppInstallation` answers its scopes).
+/// [`execute_for_app`] without mutations already applied.
 pub(crate) fn execute_for_app(
     state: &ShopState,
     bulk: Option<&std::sync::Arc<crate::bulk::BulkOperations>>,
     app: Option<&crate::oauth::Installation>,
+    document: &Valid<ExecutableDocument>,
+    prepared: &PreparedOperation<'_>,
+    now: Timestamp,
+) -> ExecutionOutcome {
+    execute_applied(state, bulk, app, None, document, prepared, now)
+}
+
+/// [`execute_with_bulk`] for the app the request's token belongs to
+/// (`currentAppInstallation` answers its scopes).
+/// Mutations [`crate::mutations::apply`] ran are rendered from their `outcomes`.
+pub(crate) fn execute_applied(
+    state: &ShopState,
+    bulk: Option<&std::sync::Arc<crate::bulk::BulkOperations>>,
+    app: Option<&crate::oauth::Installation>,
+    outcomes: Option<&crate::mutations::Outcomes>,
     document: &Valid<ExecutableDocument>,
     prepared: &PreparedOperation<'_>,
     now: Timestamp,
@@ -112,6 +129,7 @@ pub(crate) fn execute_for_app(
         search: RefCell::new(Vec::new()),
         bulk,
         app,
+        outcomes,
     };
     let root = Resolver {
         context: &context,
@@ -163,6 +181,7 @@ struct Context<'s> {
     search: RefCell<Vec<Value>>,
     bulk: Option<&'s std::sync::Arc<crate::bulk::BulkOperations>>,
     app: Option<&'s crate::oauth::Installation>,
+    outcomes: Option<&'s crate::mutations::Outcomes>,
 }
 
 /// One object of the response graph: a reference into the store plus what is needed to show it.
@@ -210,6 +229,21 @@ enum Obj<'s> {
         precision: CountPrecision,
     },
     Event(&'s crate::events::Event),
+    Payload(&'s crate::mutations::Outcome, String),
+    UserError(&'s crate::mutations::UserError, String),
+    Job(u64, bool),
+    Transaction(&'s Order, Rc<Transaction>),
+    Suggested(&'s Order, Rc<crate::refunds::RefundCalc>),
+    SuggestedShipping(&'s Order, Rc<crate::refunds::RefundCalc>),
+    SuggestedLine(&'s Order, Rc<crate::refunds::RefundCalc>, usize),
+    SuggestedTransaction(&'s Order, Rc<crate::refunds::RefundCalc>),
+    Location(u16),
+    InventoryItem(u16, u16),
+    InventoryLevel(u16, u16, u16),
+    InventoryQuantity(String, i64),
+    DraftOrder(&'s DraftOrder),
+    DraftLine(&'s DraftOrder, usize),
+    Attribute(&'s (String, String)),
 }
 
 #[derive(Clone, Copy)]
@@ -472,6 +506,22 @@ impl<'s> Resolver<'s> {
                 state.products.get(index as usize)?;
                 Some(Obj::Product(index))
             }
+            "DraftOrder" => state
+                .ops
+                .draft_orders
+                .iter()
+                .find(|d| d.legacy_id == number)
+                .map(Obj::DraftOrder),
+            "Location" => state
+                .ops
+                .location_index(number)
+                .map(|i| Obj::Location(i as u16)),
+            "InventoryItem" => state.products.iter().enumerate().find_map(|(p, product)| {
+                let v = product.variants.iter().position(|v| {
+                    INVENTORY_ITEM_ID_BASE + v.legacy_id % 1_000_000_000_000 == number
+                })?;
+                Some(Obj::InventoryItem(p as u16, v as u16))
+            }),
             "ProductVariant" => state.products.iter().enumerate().find_map(|(p, product)| {
                 let v = product
                     .variants
@@ -568,7 +618,10 @@ impl<'s> Resolver<'s> {
             "currentAppInstallation" => {
                 crate::oauth::resolvers::current_app_installation(self.context.app)
             }
-            _ => Err(self.not_implemented(info)),
+            _ => match self.resolve_stock_root(info) {
+                Some(resolved) => resolved,
+                None => Err(self.not_implemented(info)),
+            },
         }
     }
 
@@ -611,14 +664,35 @@ impl<'s> Resolver<'s> {
             "tags" => leaf_list(order.tags.clone()),
             "test" => leaf(order.test),
             "taxesIncluded" => leaf(false),
-            "sourceName" => leaf("web"),
+            "sourceName" => leaf(order.extra.source_name.as_deref().unwrap_or("web")),
+            "customAttributes" => self.list(
+                order
+                    .extra
+                    .custom_attributes
+                    .iter()
+                    .map(Obj::Attribute)
+                    .collect(),
+            ),
+            "transactions" => self.list(self.transactions_of(order, arg_i64(info, "first"))),
+            "transactionsCount" => self.count(info, order.transactions().len()),
+            "suggestedRefund" => self.wrap(self.suggested_refund(info, order)),
+            "restockable" => leaf(
+                order.cancelled_at.is_none()
+                    && order.line_items.iter().any(|l| l.current_quantity() > 0),
+            ),
             "currencyCode" => leaf(self.shop_currency().code()),
             "presentmentCurrencyCode" => leaf(order.presentment_currency.code()),
             "subtotalPriceSet" => money(order.subtotal()),
             "currentSubtotalPriceSet" => money(order.subtotal() - order.refunded_subtotal()),
             "totalPriceSet" => money(order.total_price()),
             "currentTotalPriceSet" => money(order.total_price() - order.total_refunded()),
-            "totalRefundedSet" => money(order.total_refunded()),
+            "totalRefundedSet" => self.wrap(self.bag_obj(
+                order,
+                crate::refunds::Bag {
+                    shop: order.total_refunded(),
+                    presentment: order.total_refunded_presentment(),
+                },
+            )),
             "totalShippingPriceSet" => money(order.shipping_price),
             "totalTaxSet" => money(order.total_tax()),
             "currentTotalTaxSet" => money(order.total_tax() - order.refunded_tax()),
@@ -920,7 +994,16 @@ impl<'s> Resolver<'s> {
             "createdAt" => time_leaf(Some(refund.created_at)),
             "updatedAt" => time_leaf(Some(refund.created_at)),
             "note" => opt_leaf(refund.note.as_deref()),
-            "totalRefundedSet" => self.wrap(self.order_money(order, refund.total())),
+            "totalRefundedSet" => self.wrap(self.bag_obj(order, self.refund_total(order, refund))),
+            "transactions" => {
+                let objects = self.refund_transactions(order, refund);
+                let entries = objects
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, object)| (SortValue::Int(i as i64), i as u64 + 1, object))
+                    .collect();
+                self.connection(info, entries)
+            }
             "order" => self.wrap(Obj::Order(order)),
             "refundLineItems" => {
                 let entries = refund
@@ -960,6 +1043,7 @@ impl<'s> Resolver<'s> {
             }),
             "restockType" => leaf(line.restock_type.as_graphql()),
             "restocked" => leaf(line.restock_type != RestockType::NoRestock),
+            "location" => self.wrap_opt(line.location.map(Obj::Location)),
             _ => Err(self.not_implemented(info)),
         }
     }
@@ -992,6 +1076,20 @@ impl ObjectValue for Resolver<'_> {
             Obj::PageInfo { .. } => "PageInfo",
             Obj::Count { .. } => "Count",
             Obj::Event(_) => "BasicEvent",
+            Obj::Payload(_, type_name) | Obj::UserError(_, type_name) => type_name,
+            Obj::Job(..) => "Job",
+            Obj::Transaction(..) => "OrderTransaction",
+            Obj::Suggested(..) => "SuggestedRefund",
+            Obj::SuggestedShipping(..) => "ShippingRefund",
+            Obj::SuggestedLine(..) => "RefundLineItem",
+            Obj::SuggestedTransaction(..) => "SuggestedOrderTransaction",
+            Obj::Location(_) => "Location",
+            Obj::InventoryItem(..) => "InventoryItem",
+            Obj::InventoryLevel(..) => "InventoryLevel",
+            Obj::InventoryQuantity(..) => "InventoryQuantity",
+            Obj::DraftOrder(_) => "DraftOrder",
+            Obj::DraftLine(..) => "DraftOrderLineItem",
+            Obj::Attribute(_) => "Attribute",
         }
     }
 
@@ -999,6 +1097,9 @@ impl ObjectValue for Resolver<'_> {
         let state = self.state();
         match &self.object {
             Obj::Query => self.resolve_query(info),
+            Obj::Mutation if self.resolve_applied(info).is_some() => {
+                self.resolve_applied(info).unwrap_or_else(null)
+            }
             Obj::Mutation => crate::mutations::resolve(
                 &crate::mutations::MutationContext {
                     bulk: self.context.bulk,
@@ -1040,6 +1141,14 @@ impl ObjectValue for Resolver<'_> {
                     "handle" => leaf(product.handle.as_str()),
                     "vendor" => leaf(product.vendor.as_str()),
                     "productType" => leaf(product.product_type.as_str()),
+                    "variants" => self.resolve_product_variants(info, *index),
+                    "totalInventory" => leaf(
+                        product
+                            .variants
+                            .iter()
+                            .map(|v| state.ops.available(v.legacy_id))
+                            .sum::<i64>(),
+                    ),
                     _ => Err(self.not_implemented(info)),
                 }
             }
@@ -1055,7 +1164,9 @@ impl ObjectValue for Resolver<'_> {
                     "sku" => leaf(variant.sku.as_str()),
                     "price" => leaf(format_amount(variant.price)),
                     "product" => self.wrap(Obj::Product(*product_index)),
-                    _ => Err(self.not_implemented(info)),
+                    _ => self
+                        .resolve_variant_stock(info, *product_index, *variant_index)
+                        .unwrap_or_else(|| Err(self.not_implemented(info))),
                 }
             }
             Obj::Fulfillment(order, fulfillment) => {
@@ -1137,6 +1248,43 @@ impl ObjectValue for Resolver<'_> {
                 _ => Err(self.not_implemented(info)),
             },
             Obj::Event(event) => self.resolve_event(info, event),
+            Obj::Payload(outcome, _) => self.resolve_payload(info, outcome),
+            Obj::UserError(user_error, _) => self.resolve_user_error(info, user_error),
+            Obj::Job(id, done) => self.resolve_job(info, *id, *done),
+            Obj::Transaction(order, transaction) => {
+                self.resolve_transaction(info, order, transaction)
+            }
+            Obj::Suggested(order, calc) => self.resolve_suggested(info, order, calc),
+            Obj::SuggestedShipping(order, calc) => {
+                self.resolve_suggested_shipping(info, order, calc)
+            }
+            Obj::SuggestedLine(order, calc, index) => {
+                self.resolve_suggested_line(info, order, calc, *index)
+            }
+            Obj::SuggestedTransaction(order, calc) => {
+                self.resolve_suggested_transaction(info, order, calc)
+            }
+            Obj::Location(index) => self.resolve_location(info, *index),
+            Obj::InventoryItem(product, variant) => {
+                self.resolve_inventory_item(info, *product, *variant)
+            }
+            Obj::InventoryLevel(product, variant, location) => {
+                self.resolve_inventory_level(info, *product, *variant, *location)
+            }
+            Obj::InventoryQuantity(name, quantity) => match info.field_name() {
+                "name" => leaf(name.as_str()),
+                "quantity" => leaf(*quantity),
+                "id" => leaf(format!("gid://shopify/InventoryQuantity/{name}")),
+                "updatedAt" => null(),
+                _ => Err(self.not_implemented(info)),
+            },
+            Obj::DraftOrder(draft) => self.resolve_draft_order(info, draft),
+            Obj::DraftLine(draft, index) => self.resolve_draft_line(info, draft, *index),
+            Obj::Attribute((key, value)) => match info.field_name() {
+                "key" => leaf(key.as_str()),
+                "value" => leaf(value.as_str()),
+                _ => Err(self.not_implemented(info)),
+            },
             Obj::Count { count, precision } => match info.field_name() {
                 "count" => leaf(*count),
                 "precision" => leaf(precision.as_graphql()),

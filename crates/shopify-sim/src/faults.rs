@@ -14,7 +14,23 @@
 //! | `CutJson` | a 200 whose body is the first half of the JSON | yes |
 //! | `Throttled` | Shopify's THROTTLED error (the bucket is emptied first) | no |
 //! | `ResponseLostAfterCommit` | like `DropConnection`, but after the request ran | yes |
+//! | `TimeoutAfterCommit(d)` | no answer for `d`, then the connection closes (a client timeout) | yes |
 //! | `Tamper(f)` | the normal JSON answer, altered by `f` (bad records) | yes |
+//!
+//! Faults for mutations only (queries are never hit by them; a mutation fault is taken before
+//! the general queue):
+//!
+//! - `sim.faults().push_mutation(fault)`: the next mutation request gets `fault`.
+//! - `sim.faults().arm_mutation(n, fault)`: the n-th mutation request from now (1-based) gets it;
+//!   the ones before pass.
+//! - `sim.faults().set_random_mutations(seed, probability, choices)`: every mutation request not
+//!   covered by the queue gets one of `choices` with `probability`, from a stream seeded by
+//!   `seed` (reproducible).
+//! - `sim.faults().clear()` disarms everything.
+//!
+//! `ResponseLostAfterCommit`/`TimeoutAfterCommit` apply the mutation, then lose the answer (a
+//! retry must not do it twice); `ServerError`, `TooManyRequests`, `DropConnection` and
+//! `Throttled` refuse it before it runs; `Slow` delays it.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -33,6 +49,7 @@ use serde_json::{json, Value};
 use crate::http::{self, AppState};
 
 mod io;
+mod mutations;
 
 pub(crate) use io::{ConnControl, FaultListener};
 
@@ -49,6 +66,7 @@ pub enum Fault {
     CutJson,
     Throttled,
     ResponseLostAfterCommit,
+    TimeoutAfterCommit(Duration),
     Tamper(Tamper),
 }
 
@@ -67,6 +85,7 @@ impl Fault {
             Fault::CutJson => "cut JSON",
             Fault::Throttled => "THROTTLED",
             Fault::ResponseLostAfterCommit => "lost after commit",
+            Fault::TimeoutAfterCommit(_) => "timeout after commit",
             Fault::Tamper(_) => "tampered",
         }
     }
@@ -84,6 +103,7 @@ impl fmt::Debug for Fault {
                 write!(f, "429 (Retry-After {retry_after:?})")
             }
             Fault::Slow(delay) => write!(f, "slow ({delay:?})"),
+            Fault::TimeoutAfterCommit(delay) => write!(f, "timeout after commit ({delay:?})"),
             other => f.write_str(other.name()),
         }
     }
@@ -94,6 +114,7 @@ impl fmt::Debug for Fault {
 pub struct Faults {
     queue: Mutex<VecDeque<Fault>>,
     random: Mutex<Option<RandomFaults>>,
+    mutations: mutations::MutationFaults,
     injected: AtomicU64,
 }
 
@@ -130,8 +151,25 @@ impl Faults {
         }
     }
 
-    /// No more faults: empties the queue and stops random ones.
+    /// The next mutation request gets `fault` (queries are not counted).
+    pub fn push_mutation(&self, fault: Fault) {
+        self.mutations.arm(1, fault);
+    }
+
+    /// The `nth` mutation request from now (1-based) gets `fault`; those before pass.
+    pub fn arm_mutation(&self, nth: usize, fault: Fault) {
+        self.mutations.arm(nth, fault);
+    }
+
+    /// Each mutation request not covered by `arm_mutation`/`push_mutation` gets one of
+    /// `choices` with `probability`, drawn from a stream seeded with `seed`.
+    pub fn set_random_mutations(&self, seed: u64, probability: f64, choices: Vec<Fault>) {
+        self.mutations.set_random(seed, probability, choices);
+    }
+
+    /// No more faults: empties the queues and stops random ones.
     pub fn clear(&self) {
+        self.mutations.clear();
         if let Ok(mut queue) = self.queue.lock() {
             queue.clear();
         }
@@ -174,7 +212,16 @@ pub(crate) async fn graphql_with_faults(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let Some(fault) = app.faults.next() else {
+    let mutation_fault = if app.faults.mutations.armed() && mutations::is_mutation_request(&body) {
+        let fault = app.faults.mutations.next();
+        if fault.is_some() {
+            app.faults.injected.fetch_add(1, Ordering::SeqCst);
+        }
+        fault
+    } else {
+        None
+    };
+    let Some(fault) = mutation_fault.or_else(|| app.faults.next()) else {
         return http::graphql(State(app), Path(version), headers, body).await;
     };
     let run = |app: Arc<AppState>| http::graphql(State(app), Path(version), headers, body);
@@ -214,6 +261,12 @@ pub(crate) async fn graphql_with_faults(
         }
         Fault::ResponseLostAfterCommit => {
             let response = run(app).await;
+            connection.drop_connection();
+            response
+        }
+        Fault::TimeoutAfterCommit(delay) => {
+            let response = run(app).await;
+            tokio::time::sleep(delay).await;
             connection.drop_connection();
             response
         }

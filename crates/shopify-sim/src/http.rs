@@ -225,19 +225,39 @@ pub(crate) async fn graphql(
     };
     drop(bucket);
 
-    let outcome = {
+    // Order-changing mutations run first, under the write lock; the payloads are then rendered
+    // like any query.
+    let outcomes = if prepared.is_mutation() && crate::mutations::changes_store(selection) {
+        let Ok(mut shop) = app.shop.write() else {
+            return internal_error();
+        };
+        Some(crate::mutations::apply(
+            &mut shop,
+            selection,
+            &prepared.variables,
+            Some(&installation.app.scopes),
+            wall_clock_now(),
+        ))
+    } else {
+        None
+    };
+    let mut outcome = {
         let Ok(shop) = app.shop.read() else {
             return internal_error();
         };
-        executor::execute_for_app(
+        executor::execute_applied(
             &shop,
             Some(&app.bulk),
             Some(&installation),
+            outcomes.as_ref(),
             &document,
             &prepared,
             wall_clock_now(),
         )
     };
+    if let Some(outcomes) = &outcomes {
+        crate::mutations::add_error_codes(outcomes, &mut outcome.errors);
+    }
 
     let actual = outcome
         .data

@@ -9,6 +9,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use shopdesk_money::Currency;
 
+mod inspect;
+mod ops;
+pub use ops::*;
+
 /// Seconds since the Unix epoch, UTC.
 pub type Timestamp = i64;
 
@@ -31,6 +35,8 @@ pub struct ShopState {
     pub orders: Vec<Order>,
     /// Events `events(query:)` serves (deletions), oldest first; see `events.rs`.
     pub events: Vec<crate::events::Event>,
+    /// Locations, inventory, draft orders and what the mutations remember (see `ops.rs`).
+    pub ops: Operations,
 }
 
 impl ShopState {
@@ -214,6 +220,7 @@ pub struct Order {
     pub line_items: Vec<LineItem>,
     pub fulfillments: Vec<Fulfillment>,
     pub refunds: Vec<Refund>,
+    pub extra: OrderExtra,
 }
 
 impl Order {
@@ -409,10 +416,17 @@ pub struct Refund {
     pub note: Option<String>,
     pub shipping: Decimal,
     pub line_items: Vec<RefundLine>,
+    /// Money moved by `refundCreate` (`None` for seeded refunds, whose one REFUND transaction
+    /// of their whole total is derived).
+    pub transactions: Option<Vec<Transaction>>,
 }
 
 impl Refund {
+    /// Money given back: the transactions' sum when they are explicit.
     pub fn total(&self) -> Decimal {
+        if let Some(transactions) = &self.transactions {
+            return transactions.iter().map(|t| t.amount).sum();
+        }
         self.shipping
             + self
                 .line_items
@@ -429,6 +443,8 @@ pub struct RefundLine {
     pub line_item: u16,
     pub quantity: u32,
     pub restock_type: RestockType,
+    /// Index into `Operations::locations` units went back to (when restocked).
+    pub location: Option<u16>,
     /// Shop currency, after discounts, before tax.
     pub subtotal: Decimal,
     pub tax: Decimal,

@@ -48,12 +48,14 @@ pub fn seed_shop(config: &SimConfig) -> Result<ShopState, SimError> {
     let mut orders = seed_orders(&mut rng, &mut ids, config, currency, &products, &customers);
 
     link_customers_to_orders(&mut rng, &mut customers, &mut orders);
+    let ops = Operations::seeded(&products);
     Ok(ShopState {
         shop,
         products,
         customers,
         orders,
         events: Vec::new(),
+        ops,
     })
 }
 
@@ -945,6 +947,7 @@ fn seed_order(
         line_items,
         fulfillments: Vec::new(),
         refunds: Vec::new(),
+        extra: OrderExtra::default(),
     };
 
     let cancelled = rng.random_ratio(3, 100) && age > DAY;
@@ -1184,6 +1187,7 @@ fn add_refund(
             line_item: line_index,
             quantity,
             restock_type,
+            location: (restock_type != RestockType::NoRestock).then_some(0),
             subtotal: line.discounted_unit_price() * Decimal::from(quantity),
             tax,
         });
@@ -1194,6 +1198,7 @@ fn add_refund(
         note,
         shipping,
         line_items: refund_lines,
+        transactions: None,
     });
 }
 

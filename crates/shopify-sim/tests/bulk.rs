@@ -269,7 +269,7 @@ async fn a_failed_operation_reports_its_error_code() {
     assert_eq!(op["errorCode"], "ACCESS_DENIED");
     assert_eq!(op["url"], Value::Null);
     let other_mutation =
-        "mutation { tagsAdd(id: \"gid://shopify/Order/1\", tags: [\"x\"]) { userErrors { message } } }";
+        "mutation { orderMarkAsPaid(input: { id: \"gid://shopify/Order/1\" }) { userErrors { message } } }";
     let (_, body) = graphql(&sim, other_mutation, json!({})).await;
     assert!(
         first_error_message(&body).contains("not implemented"),

@@ -131,3 +131,34 @@ async fn random_faults_follow_their_seed() {
     assert_eq!(raw(&sim).await.unwrap().status().as_u16(), 200);
     sim.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_mutation_that_times_out_after_commit_was_applied() {
+    let sim = demo().await;
+    let order = {
+        let state = sim.state();
+        let state = state.read().unwrap();
+        shopdesk_shopify_sim::gid("Order", state.orders[0].legacy_id)
+    };
+    sim.faults()
+        .push_mutation(Fault::TimeoutAfterCommit(Duration::from_millis(200)));
+    // Queries pass while a mutation fault is armed.
+    let (status, _) = graphql(&sim, SHOP, Value::Null).await;
+    assert_eq!(status, 200);
+    let mutation =
+        "mutation T($id: ID!) { tagsAdd(id: $id, tags: [\"late\"]) { userErrors { message } } }";
+    let answer = reqwest::Client::new()
+        .post(sim.graphql_url())
+        .header("X-Shopify-Access-Token", sim.access_token())
+        .json(&json!({ "query": mutation, "variables": { "id": order } }))
+        .send()
+        .await;
+    let lost = match answer {
+        Err(_) => true,
+        Ok(response) => response.bytes().await.is_err(),
+    };
+    assert!(lost, "the answer never arrives");
+    assert_eq!(sim.state().read().unwrap().orders_tagged("late").len(), 1);
+    assert_eq!(sim.faults().injected(), 1);
+    sim.shutdown().await;
+}

@@ -15,6 +15,7 @@
 //!   429, 5xx, dropped or cut-short answers) are retried with jittered backoff within a
 //!   [`RetryPolicy`]; mutations only when Shopify did not run them ([`ShopifyClient::execute`]).
 
+pub mod actions;
 mod auth;
 pub mod bulk;
 mod changes;

@@ -8,9 +8,11 @@
 //! ungrouped JSONL promises no order) is staged in `bulk_import_line_items` and moved into
 //! `line_items`, in file order, when the import finishes.
 
+mod deferred;
+
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use crate::commerce::{upsert_customer, upsert_order};
+use crate::commerce::{insert_line_item, insert_line_item_sql, upsert_customer, upsert_order};
 use crate::sync_state::{write_checkpoint, SyncCheckpoint};
 use crate::{CustomerRecord, LineItemRecord, OrderRecord, Result, Store};
 
@@ -127,59 +129,26 @@ impl Store {
         for order in orders {
             upsert_order(&tx, order)?;
         }
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT OR REPLACE INTO line_items (id, order_id, position, name, sku,
-                     variant_title, quantity, current_quantity, refundable_quantity,
-                     unfulfilled_quantity, unit_price_amount, currency_code, variant_id, product_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        // REPLACE only guards against an item id an earlier sync stored under another order.
+        let place = insert_line_item_sql!("INSERT OR REPLACE", "line_items", "position");
+        for placed in line_items {
+            insert_line_item(
+                &tx,
+                place,
+                &placed.order_id,
+                placed.seq as i64,
+                &placed.item,
             )?;
-            for placed in line_items {
-                let item = &placed.item;
-                insert.execute(params![
-                    item.id,
-                    placed.order_id,
-                    placed.seq as i64,
-                    item.name,
-                    item.sku,
-                    item.variant_title,
-                    item.quantity,
-                    item.current_quantity,
-                    item.refundable_quantity,
-                    item.unfulfilled_quantity,
-                    item.unit_price.amount.to_string(),
-                    item.unit_price.currency.code(),
-                    item.variant_id,
-                    item.product_id,
-                ])?;
-            }
         }
-        {
-            let mut stage = tx.prepare_cached(
-                "INSERT OR REPLACE INTO bulk_import_line_items (seq, order_id, id, name, sku,
-                     variant_title, quantity, current_quantity, refundable_quantity,
-                     unfulfilled_quantity, unit_price_amount, currency_code, variant_id, product_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        let stage = insert_line_item_sql!("INSERT OR REPLACE", "bulk_import_line_items", "seq");
+        for staged in staged {
+            insert_line_item(
+                &tx,
+                stage,
+                &staged.order_id,
+                staged.seq as i64,
+                &staged.item,
             )?;
-            for staged in staged {
-                let item = &staged.item;
-                stage.execute(params![
-                    staged.seq as i64,
-                    staged.order_id,
-                    item.id,
-                    item.name,
-                    item.sku,
-                    item.variant_title,
-                    item.quantity,
-                    item.current_quantity,
-                    item.refundable_quantity,
-                    item.unfulfilled_quantity,
-                    item.unit_price.amount.to_string(),
-                    item.unit_price.currency.code(),
-                    item.variant_id,
-                    item.product_id,
-                ])?;
-            }
         }
         write_state(&tx, state)?;
         tx.commit()?;

@@ -393,6 +393,52 @@ fn order_header_from_row(r: &Row<'_>) -> rusqlite::Result<Result<OrderRecord>> {
     Ok(header)
 }
 
+/// The SQL that inserts a line item into `$table` (`line_items`, or the bulk import's staging
+/// table), whose ordering column is `$position`. Its parameters are always those of
+/// [`insert_line_item`].
+macro_rules! insert_line_item_sql {
+    ($verb:literal, $table:literal, $position:literal) => {
+        concat!(
+            $verb,
+            " INTO ",
+            $table,
+            " (id, order_id, ",
+            $position,
+            ", name, sku, variant_title, quantity, current_quantity, refundable_quantity,
+             unfulfilled_quantity, unit_price_amount, currency_code, variant_id, product_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+        )
+    };
+}
+pub(crate) use insert_line_item_sql;
+
+/// Writes one line item with `sql` from [`insert_line_item_sql`] (a cached statement).
+pub(crate) fn insert_line_item(
+    tx: &Transaction<'_>,
+    sql: &str,
+    order_id: &str,
+    position: i64,
+    item: &LineItemRecord,
+) -> Result<()> {
+    tx.prepare_cached(sql)?.execute(params![
+        item.id,
+        order_id,
+        position,
+        item.name,
+        item.sku,
+        item.variant_title,
+        item.quantity,
+        item.current_quantity,
+        item.refundable_quantity,
+        item.unfulfilled_quantity,
+        item.unit_price.amount.to_string(),
+        item.unit_price.currency.code(),
+        item.variant_id,
+        item.product_id,
+    ])?;
+    Ok(())
+}
+
 pub(crate) fn upsert_order(tx: &Transaction<'_>, o: &OrderRecord) -> Result<()> {
     let currency = o.total.currency;
     for (what, money) in [
@@ -480,29 +526,14 @@ pub(crate) fn upsert_order(tx: &Transaction<'_>, o: &OrderRecord) -> Result<()> 
         tx.prepare_cached(&format!("DELETE FROM {table} WHERE order_id = ?1"))?
             .execute([&o.id])?;
     }
-    let mut insert_item = tx.prepare_cached(
-        "INSERT INTO line_items (id, order_id, position, name, sku, variant_title, quantity,
-             current_quantity, refundable_quantity, unfulfilled_quantity, unit_price_amount,
-             currency_code, variant_id, product_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?;
     for (position, item) in o.line_items.iter().enumerate() {
-        insert_item.execute(params![
-            item.id,
-            o.id,
+        insert_line_item(
+            tx,
+            insert_line_item_sql!("INSERT", "line_items", "position"),
+            &o.id,
             position as i64,
-            item.name,
-            item.sku,
-            item.variant_title,
-            item.quantity,
-            item.current_quantity,
-            item.refundable_quantity,
-            item.unfulfilled_quantity,
-            item.unit_price.amount.to_string(),
-            item.unit_price.currency.code(),
-            item.variant_id,
-            item.product_id,
-        ])?;
+            item,
+        )?;
     }
     let mut insert_fulfillment = tx.prepare_cached(
         "INSERT INTO fulfillments (id, order_id, status, display_status, created_at, delivered_at)

@@ -6,29 +6,42 @@
 //!   with its ticket) is one transaction, so a crash never leaves half-written rows;
 //! - money is stored as exact decimal text next to its currency code, never as REAL.
 
+mod accounts;
+mod agent_settings;
 mod bulk_import;
 mod commerce;
 mod deletions;
 mod error;
 mod mail;
+mod mail_batch;
+mod mail_extras;
 mod mailbox_state;
 mod migrations;
+mod order_actions;
 mod outbox;
 mod records;
 mod search;
 mod sync_state;
+mod ticket_links;
+mod ticket_notes;
 
 use std::path::Path;
 
 use rusqlite::Connection;
 
+pub use accounts::{MailAccountSettings, ShopAccount};
+pub use agent_settings::AgentSettings;
 pub use bulk_import::{BulkImportFinish, BulkImportState, StagedLineItem};
 pub use error::StoreError;
+pub use mail_batch::MailBatch;
+pub use mail_extras::AttachmentLocation;
 pub use mailbox_state::ImapFolderState;
+pub use order_actions::{ActionNote, NewOrderAction, OrderActionRow, OrderActionState};
 pub use outbox::{Enqueued, NewOutboxEntry, OutboxEntry, OutboxKind, OutboxState};
 pub use records::*;
 pub use search::{SearchHit, SearchKind};
 pub use sync_state::SyncCheckpoint;
+pub use ticket_notes::TicketNote;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -57,6 +70,11 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Several connections write (the app, the background syncs): a deferred transaction
+        // that reads first and then writes fails at once with SQLITE_BUSY when another
+        // connection committed in between, whatever the busy timeout. An immediate one takes
+        // the write lock up front, so it waits its turn instead.
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         migrations::apply(&mut conn)?;
         Ok(Store { conn })
     }
@@ -66,6 +84,15 @@ impl Store {
         Ok(self
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// The database file; `None` for an in-memory store. Background syncs open their own
+    /// connection to it (WAL: readers are never blocked by their writes).
+    pub fn path(&self) -> Option<std::path::PathBuf> {
+        self.conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .map(std::path::PathBuf::from)
     }
 
     pub(crate) fn conn(&self) -> &Connection {

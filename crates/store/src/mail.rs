@@ -25,20 +25,42 @@ const SUMMARY_SELECT: &str = "SELECT t.id, t.token, t.subject, t.status, t.custo
 impl Store {
     /// Stores one message and files it under its ticket, in one transaction: the ticket is
     /// created if new, the mentioned orders are linked, a customer's reply reopens a closed
-    /// ticket. A message whose Message-ID is already stored is not written again.
+    /// ticket. A message whose Message-ID is already stored is not written again. A new
+    /// ticket's token is stored in ASCII upper case (every token Shopdesk makes already is).
     pub fn ingest_message(
         &mut self,
         message: &NewMessage,
         target: &TicketTarget,
         order_ids: &[String],
     ) -> Result<IngestOutcome> {
-        if let Some(existing) = message
+        let tx = self.conn().unchecked_transaction()?;
+        let outcome = self.write_message(message, target, order_ids)?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// [`Store::ingest_message`]'s writes, inside a transaction the caller holds (its own, or a
+    /// [`crate::MailBatch`]); reads see the transaction's earlier writes, so dedupe and
+    /// threading work within a batch as across commits.
+    pub(crate) fn write_message(
+        &self,
+        message: &NewMessage,
+        target: &TicketTarget,
+        order_ids: &[String],
+    ) -> Result<IngestOutcome> {
+        let digest = crate::mail_extras::raw_digest(&message.raw);
+        let by_message_id = message
             .message_id
             .as_deref()
             .map(|id| self.message_row_by_message_id(id))
             .transpose()?
-            .flatten()
-        {
+            .flatten();
+        // The same bytes again (a mail without Message-ID, an mbox imported twice).
+        let existing = match by_message_id {
+            Some(found) => Some(found),
+            None => self.message_row_by_digest(&digest)?,
+        };
+        if let Some(existing) = existing {
             return Ok(IngestOutcome {
                 message_row_id: existing.0,
                 ticket_id: existing.1,
@@ -48,33 +70,34 @@ impl Store {
             });
         }
         let direction = message.direction.unwrap_or(Direction::Inbound);
-        let tx = self.conn_mut().transaction()?;
+        let conn = self.conn();
         let (ticket_id, created_ticket) = match target {
             TicketTarget::Existing(id) => (Some(*id), false),
             TicketTarget::New(new) => {
-                tx.prepare_cached(
+                conn.prepare_cached(
                     "INSERT INTO tickets (token, subject, status, customer_id, customer_email,
                          customer_name, created_at, last_message_at)
                      VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?6)",
                 )?
                 .execute(params![
-                    new.token,
+                    // Upper-case, so that find_ticket_by_token can use the index.
+                    new.token.to_ascii_uppercase(),
                     new.subject,
                     new.customer_id,
                     new.customer_email,
                     new.customer_name,
                     message.sent_at,
                 ])?;
-                (Some(tx.last_insert_rowid()), true)
+                (Some(conn.last_insert_rowid()), true)
             }
             TicketTarget::None => (None, false),
         };
-        tx.prepare_cached(
+        conn.prepare_cached(
             "INSERT INTO messages (ticket_id, message_id, in_reply_to, refs, direction,
                  from_address, from_name, to_addresses, subject, sent_at, body_text, body_html,
-                 raw, parse_error, source, received_at)
+                 raw, parse_error, source, received_at, raw_sha256)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                 strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                 strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?16)",
         )?
         .execute(params![
             ticket_id,
@@ -92,10 +115,11 @@ impl Store {
             message.raw,
             message.parse_error,
             message.source,
+            digest,
         ])?;
-        let message_row_id = tx.last_insert_rowid();
+        let message_row_id = conn.last_insert_rowid();
         {
-            let mut insert = tx.prepare_cached(
+            let mut insert = conn.prepare_cached(
                 "INSERT INTO attachments (message_id, filename, content_type, size)
                  VALUES (?1, ?2, ?3, ?4)",
             )?;
@@ -110,18 +134,18 @@ impl Store {
         }
         let mut reopened = false;
         if let Some(ticket_id) = ticket_id {
-            let mut link = tx.prepare_cached(
+            let mut link = conn.prepare_cached(
                 "INSERT OR IGNORE INTO ticket_orders (ticket_id, order_id) VALUES (?1, ?2)",
             )?;
             for order_id in order_ids {
                 link.execute(params![ticket_id, order_id])?;
             }
-            tx.prepare_cached(
+            conn.prepare_cached(
                 "UPDATE tickets SET last_message_at = max(last_message_at, ?2) WHERE id = ?1",
             )?
             .execute(params![ticket_id, message.sent_at])?;
             if direction == Direction::Inbound && !created_ticket {
-                reopened = tx
+                reopened = conn
                     .prepare_cached(
                         "UPDATE tickets SET status = 'open' WHERE id = ?1 AND status = 'closed'",
                     )?
@@ -129,7 +153,6 @@ impl Store {
                     > 0;
             }
         }
-        tx.commit()?;
         Ok(IngestOutcome {
             message_row_id,
             ticket_id,
@@ -142,11 +165,8 @@ impl Store {
     fn message_row_by_message_id(&self, message_id: &str) -> Result<Option<(i64, Option<i64>)>> {
         Ok(self
             .conn()
-            .query_row(
-                "SELECT id, ticket_id FROM messages WHERE message_id = ?1",
-                [message_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT id, ticket_id FROM messages WHERE message_id = ?1")?
+            .query_row([message_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?)
     }
 
@@ -164,14 +184,14 @@ impl Store {
         Ok(None)
     }
 
+    /// The ticket with this token, in any ASCII case. Tokens are stored upper-case (see
+    /// [`Store::ingest_message`]), so an exact match on the upper-cased token finds it through
+    /// the UNIQUE index; `COLLATE NOCASE` would scan every ticket, once or twice per mail.
     pub fn find_ticket_by_token(&self, token: &str) -> Result<Option<i64>> {
         Ok(self
             .conn()
-            .query_row(
-                "SELECT id FROM tickets WHERE token = ?1 COLLATE NOCASE",
-                [token],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT id FROM tickets WHERE token = ?1")?
+            .query_row([token.to_ascii_uppercase()], |r| r.get(0))
             .optional()?)
     }
 

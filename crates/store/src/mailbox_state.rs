@@ -89,14 +89,26 @@ impl Store {
         uid: u32,
         message_row_id: i64,
     ) -> Result<()> {
-        let tx = self.conn_mut().transaction()?;
-        tx.prepare_cached(
-            "INSERT INTO imap_messages (account, folder, uidvalidity, uid, message_row_id)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT DO UPDATE SET message_row_id = excluded.message_row_id",
-        )?
-        .execute(params![account, folder, uidvalidity, uid, message_row_id])?;
-        tx.commit()?;
+        // One statement: atomic without a transaction of its own.
+        self.write_imap_uid(account, folder, uidvalidity, uid, message_row_id)
+    }
+
+    /// [`Store::record_imap_uid`]'s write, also used inside a [`crate::MailBatch`].
+    pub(crate) fn write_imap_uid(
+        &self,
+        account: &str,
+        folder: &str,
+        uidvalidity: u32,
+        uid: u32,
+        message_row_id: i64,
+    ) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO imap_messages (account, folder, uidvalidity, uid, message_row_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT DO UPDATE SET message_row_id = excluded.message_row_id",
+            )?
+            .execute(params![account, folder, uidvalidity, uid, message_row_id])?;
         Ok(())
     }
 

@@ -9,6 +9,10 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/20261129_1300_mailbox.sql"),
     include_str!("../migrations/20261129_1400_outbox.sql"),
     include_str!("../migrations/20261129_1500_bulk_import.sql"),
+    include_str!("../migrations/20261129_1600_order_actions.sql"),
+    include_str!("../migrations/20261129_1700_accounts.sql"),
+    include_str!("../migrations/20261129_1800_mail_extras.sql"),
+    include_str!("../migrations/20261129_1900_sync_extras.sql"),
 ];
 
 pub(crate) fn apply(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {

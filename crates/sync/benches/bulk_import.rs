@@ -15,6 +15,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "shared/args.rs"]
+mod args;
+
+use args::Args;
 use shopdesk_shopify::{ShopifyClient, ShopifyConfig};
 use shopdesk_shopify_sim::{SimConfig, Simulator};
 use shopdesk_store::Store;
@@ -26,26 +30,18 @@ struct Options {
     orders: usize,
     customers: usize,
     batch: usize,
+    /// `--keep-indexes`: write with every index and full-text trigger in place (the old way).
+    keep_indexes: bool,
 }
 
 fn options() -> Result<Options, String> {
-    let mut options = Options {
-        orders: 100_000,
-        customers: 50_000,
-        batch: 1_000,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || args.next().ok_or(format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--orders" => options.orders = value()?.parse().map_err(|e| format!("{e}"))?,
-            "--customers" => options.customers = value()?.parse().map_err(|e| format!("{e}"))?,
-            "--batch" => options.batch = value()?.parse().map_err(|e| format!("{e}"))?,
-            // cargo bench adds `--bench`; other harness flags are not ours.
-            _ => {}
-        }
-    }
-    Ok(options)
+    let args = Args::from_env();
+    Ok(Options {
+        orders: args.value("--orders", 100_000)?,
+        customers: args.value("--customers", 50_000)?,
+        batch: args.value("--batch", 1_000)?,
+        keep_indexes: args.switch("--keep-indexes"),
+    })
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -113,8 +109,18 @@ async fn bench(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
     let client = ShopifyClient::new(ShopifyConfig::for_graphql_url(url, token))?;
     let sync_options = BulkSyncOptions {
         batch_records: options.batch,
+        defer_indexes: !options.keep_indexes,
         ..BulkSyncOptions::default()
     };
+    println!(
+        "batches of {} orders; indexes and full-text triggers {}",
+        options.batch,
+        if options.keep_indexes {
+            "kept during the import"
+        } else {
+            "set aside during the import, rebuilt at its end"
+        }
+    );
 
     let mut timeline = Timeline::default();
     let rss_before = rss_kib("VmRSS");
@@ -153,6 +159,12 @@ async fn bench(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
         orders_import.as_secs_f64(),
         orders as f64 / orders_import.as_secs_f64()
     );
+    if let Some(rebuild) = timeline.rebuild_start {
+        println!(
+            "  of which the index rebuild (orders and customers, at the end): {:.2} s",
+            (end - rebuild).as_secs_f64()
+        );
+    }
     if let (Some(start), Some(end)) = (timeline.orders_cpu_start, cpu_end) {
         println!(
             "orders import CPU (this process, both threads): {:.2} s = {:.0} orders per CPU-second",
@@ -171,7 +183,14 @@ async fn bench(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
     println!("  peak (VmHWM, whole run): {} MiB", mib(rss_kib("VmHWM")));
     drop(store);
 
-    let (customers_floor, orders_floor) = sqlite3_floor(&db, &dir)?;
+    let (customers_floor, orders_floor) = sqlite3_floor(&db, &dir, false)?;
+    let (_, orders_floor_deferred) = sqlite3_floor(&db, &dir, true)?;
+    println!(
+        "floor, sqlite3 CLI, same rows, indexes and full-text triggers set aside and rebuilt at the end: orders with children {:.2} s = {:.0} orders/s ({:.2} CPU s)",
+        orders_floor_deferred.wall.as_secs_f64(),
+        orders as f64 / orders_floor_deferred.wall.as_secs_f64(),
+        orders_floor_deferred.cpu
+    );
     println!(
         "floor, sqlite3 CLI, same rows and schema: customers {:.2} s = {:.0}/s; orders with children {:.2} s = {:.0} orders/s",
         customers_floor.wall.as_secs_f64(),
@@ -220,6 +239,7 @@ struct Timeline {
     orders_cpu_start: Option<f64>,
     next_rss_mark: usize,
     rss: Vec<(u64, u64)>,
+    rebuild_start: Option<Instant>,
 }
 
 const RSS_MARKS: [u64; 3] = [10_000, 50_000, 100_000];
@@ -239,6 +259,7 @@ impl Timeline {
                     self.orders_cpu_start = cpu_seconds();
                 }
             },
+            InitialSyncProgress::RebuildingIndexes => self.rebuild_start = Some(now),
             InitialSyncProgress::Importing(progress)
                 if progress.resource == SyncResource::Orders =>
             {
@@ -280,9 +301,12 @@ fn mib(kib: Option<u64>) -> String {
 /// The sqlite3 CLI inserting the rows the import wrote, into fresh files with the same schema
 /// (migrations applied by `Store::open`, triggers and indexes included), one transaction each,
 /// with the store's PRAGMAs (WAL, synchronous=NORMAL). Returns (customers, orders) times.
+/// `deferred`: the fresh file has the import's indexes and triggers set aside, and the timed
+/// script ends by recreating them and rebuilding the full-text indexes, as the import does.
 fn sqlite3_floor(
     imported: &Path,
     dir: &Path,
+    deferred: bool,
 ) -> Result<(Timing, Timing), Box<dyn std::error::Error>> {
     let customers_sql = dump(imported, dir, "customers", &["shops", "customers"])?;
     let orders_sql = dump(
@@ -299,9 +323,28 @@ fn sqlite3_floor(
         ],
     )?;
     Ok((
-        time_cli(dir, "customers", &customers_sql)?,
-        time_cli(dir, "orders", &orders_sql)?,
+        time_cli(dir, "customers", &customers_sql, deferred)?,
+        time_cli(dir, "orders", &orders_sql, deferred)?,
     ))
+}
+
+/// The SQL that puts back what `Store::defer_indexes_for_bulk_import` set aside in `db`.
+fn rebuild_script(db: &Path) -> Result<String, Box<dyn std::error::Error>> {
+    let output = Command::new("sqlite3")
+        .arg(db)
+        .arg("SELECT sql || ';' FROM deferred_schema ORDER BY type, name;")
+        .output()?;
+    if !output.status.success() {
+        return Err("sqlite3 could not read deferred_schema".into());
+    }
+    let mut script = String::from("BEGIN;\n");
+    script.push_str(&String::from_utf8(output.stdout)?);
+    script.push_str(
+        "INSERT INTO orders_fts(orders_fts) VALUES ('rebuild');\n\
+         INSERT INTO customers_fts(customers_fts) VALUES ('rebuild');\n\
+         DELETE FROM deferred_schema;\nCOMMIT;\nPRAGMA wal_checkpoint(TRUNCATE);\n",
+    );
+    Ok(script)
 }
 
 fn dump(
@@ -346,11 +389,28 @@ struct Timing {
 }
 
 /// Runs `sqlite3 db < sql` under `/usr/bin/time` (for its CPU time).
-fn time_cli(dir: &Path, name: &str, sql: &Path) -> Result<Timing, Box<dyn std::error::Error>> {
-    let db = dir.join(format!("floor-{name}.sqlite"));
-    drop(Store::open(&db)?);
-    let input = std::fs::File::open(sql)?;
-    let times = dir.join(format!("floor-{name}.time"));
+fn time_cli(
+    dir: &Path,
+    name: &str,
+    sql: &Path,
+    deferred: bool,
+) -> Result<Timing, Box<dyn std::error::Error>> {
+    let variant = if deferred { "-deferred" } else { "" };
+    let db = dir.join(format!("floor-{name}{variant}.sqlite"));
+    let mut fresh = Store::open(&db)?;
+    let sql = if deferred {
+        fresh.defer_indexes_for_bulk_import()?;
+        let with_rebuild = dir.join(format!("{name}-deferred.sql"));
+        let mut script = std::fs::read(sql)?;
+        script.extend_from_slice(rebuild_script(&db)?.as_bytes());
+        std::fs::write(&with_rebuild, script)?;
+        with_rebuild
+    } else {
+        sql.to_path_buf()
+    };
+    drop(fresh);
+    let input = std::fs::File::open(&sql)?;
+    let times = dir.join(format!("floor-{name}{variant}.time"));
     let started = Instant::now();
     let status = Command::new("/usr/bin/time")
         .arg("-f")

@@ -13,8 +13,12 @@
 //! At 100 points a second 10,000 orders take most of an hour; `--restore 1000` (a scaled
 //! bucket, like Shopify Plus's rate) measures the same pacing in minutes.
 
+#[path = "shared/args.rs"]
+mod args;
+
 use std::time::{Duration, Instant};
 
+use args::Args;
 use shopdesk_shopify::{ShopifyClient, ShopifyConfig};
 use shopdesk_shopify_sim::{SimConfig, Simulator};
 use shopdesk_store::Store;
@@ -28,25 +32,13 @@ struct Options {
 }
 
 fn options() -> Result<Options, String> {
-    let mut options = Options {
-        orders: 10_000,
-        customers: 2_000,
-        restore: 100.0,
-        bucket: 2_000.0,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let mut value = || args.next().ok_or(format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--orders" => options.orders = value()?.parse().map_err(|e| format!("{e}"))?,
-            "--customers" => options.customers = value()?.parse().map_err(|e| format!("{e}"))?,
-            "--restore" => options.restore = value()?.parse().map_err(|e| format!("{e}"))?,
-            "--bucket" => options.bucket = value()?.parse().map_err(|e| format!("{e}"))?,
-            // cargo bench adds `--bench`; other harness flags are not ours.
-            _ => {}
-        }
-    }
-    Ok(options)
+    let args = Args::from_env();
+    Ok(Options {
+        orders: args.value("--orders", 10_000)?,
+        customers: args.value("--customers", 2_000)?,
+        restore: args.value("--restore", 100.0)?,
+        bucket: args.value("--bucket", 2_000.0)?,
+    })
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

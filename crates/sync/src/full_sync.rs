@@ -40,6 +40,8 @@ pub async fn full_sync(
         run_pass::<Customers>(client, store, &shop.id, &run, &mut rejected, &mut progress).await?;
     let orders =
         run_pass::<Orders>(client, store, &shop.id, &run, &mut rejected, &mut progress).await?;
+    // An interrupted bulk import may have set indexes aside; this copy is complete now.
+    store.restore_deferred_indexes()?;
     Ok(SyncReport {
         shop,
         started_at: run.started_at,

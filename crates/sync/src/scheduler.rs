@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use shopdesk_shopify::ShopifyClient;
 use shopdesk_store::Store;
+use tokio::sync::Notify;
 use tokio::time::Instant;
 
 use crate::incremental::{incremental_sync_with, IncrementalOptions};
@@ -52,6 +53,20 @@ impl SyncScheduler {
         client: &ShopifyClient,
         store: &mut Store,
         stop: impl Future<Output = ()>,
+        progress: impl FnMut(SyncEvent),
+    ) -> SchedulerReport {
+        self.run_with_wake(client, store, &Notify::new(), stop, progress)
+            .await
+    }
+
+    /// As [`SyncScheduler::run_periodic`], and `wake.notify_one()` starts the next run at once
+    /// instead of at the next tick ("sync now"); a wake during a run starts another right after.
+    pub async fn run_with_wake(
+        &self,
+        client: &ShopifyClient,
+        store: &mut Store,
+        wake: &Notify,
+        stop: impl Future<Output = ()>,
         mut progress: impl FnMut(SyncEvent),
     ) -> SchedulerReport {
         let mut report = SchedulerReport::default();
@@ -78,6 +93,7 @@ impl SyncScheduler {
             }
             tokio::select! {
                 () = tokio::time::sleep_until(started + self.interval) => {}
+                () = wake.notified() => {}
                 () = &mut stop => return report,
             }
         }

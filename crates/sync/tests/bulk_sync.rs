@@ -283,3 +283,48 @@ async fn a_failed_export_is_replaced_by_pages_for_that_resource_only() {
     assert_bulk(&report.orders.method);
     sim.shutdown().await;
 }
+
+/// The import sets the search indexes aside and rebuilds them at its end, in one transaction.
+/// A run that stops inside that transaction (as a crash would: nothing of it is committed)
+/// leaves every record stored and search incomplete; the next run only does the rebuild.
+#[tokio::test]
+async fn a_run_stopped_during_the_index_rebuild_is_finished_by_the_next_one() {
+    let sim = start(SimConfig::sized(12, 30, 90)).await;
+    let (_dir, mut store) = temp_store();
+    let some_customer = |store: &shopdesk_store::Store| {
+        let customer = store.customers().unwrap().into_iter().next().unwrap();
+        let hits = store.search(&customer.display_name, 50).unwrap();
+        hits.iter().any(|hit| hit.id == customer.id)
+    };
+
+    let stopped = initial_sync_bulk_with(
+        &client(&sim),
+        &mut store,
+        &BulkSyncOptions {
+            fail_index_rebuild: true,
+            ..options()
+        },
+        |_| {},
+    )
+    .await
+    .expect_err("stops in the rebuild, as asked");
+    assert!(matches!(stopped, SyncError::Stopped { .. }), "{stopped:?}");
+    assert_eq!(store.orders_count().unwrap(), 90);
+    assert!(store.search_index_rebuilding().unwrap());
+    assert!(!some_customer(&store), "not searchable before the rebuild");
+    let exports_before = sim.bulk().operations().len();
+
+    let report = bulk_sync(&sim, &mut store, &options()).await;
+
+    assert_eq!(report.customers.method, SyncMethod::AlreadyDone);
+    assert_eq!(report.orders.method, SyncMethod::AlreadyDone);
+    assert_eq!(
+        sim.bulk().operations().len(),
+        exports_before,
+        "no new export"
+    );
+    assert!(!store.search_index_rebuilding().unwrap());
+    assert!(some_customer(&store), "searchable after the rebuild");
+    assert_store_matches(&store, &sim);
+    sim.shutdown().await;
+}

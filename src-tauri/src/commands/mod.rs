@@ -1,10 +1,14 @@
 //! Tauri commands, one module per domain. Each command only reaches the app layer and maps its
 //! error; the work happens in `shopdesk-app`.
 
+pub mod actions;
 pub mod demo;
+pub mod mail;
+pub mod onboarding;
 pub mod replies;
 pub mod search;
 pub mod status;
+pub mod sync;
 pub mod tickets;
 
 use std::sync::Arc;

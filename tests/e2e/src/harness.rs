@@ -26,10 +26,37 @@ pub fn out_dir() -> PathBuf {
     dir
 }
 
+/// How [`run_app_with`] starts the app.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// `SHOPDESK_DEMO=1` and wait for the ticket list before the check (the default); without
+    /// it the app starts as a first run would (onboarding) and the check starts at once.
+    pub demo: bool,
+    /// More environment for the app (e.g. `SHOPDESK_SHOPIFY_BASE_URL`, `DBUS_SESSION_BUS_ADDRESS`).
+    pub env: Vec<(String, String)>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            demo: true,
+            env: Vec::new(),
+        }
+    }
+}
+
 /// The body of an e2e `#[test]`: builds a runtime and runs [`run_app`] within [`TEST_TIMEOUT`],
 /// panicking on failure. On timeout the run is dropped, and with it the guards that stop every
 /// process.
 pub fn run_test<F>(name: &str, check: F)
+where
+    F: AsyncFnOnce(&Session, &Path) -> Result<(), String>,
+{
+    run_test_with(name, RunOptions::default(), check)
+}
+
+/// [`run_test`] with [`RunOptions`].
+pub fn run_test_with<F>(name: &str, options: RunOptions, check: F)
 where
     F: AsyncFnOnce(&Session, &Path) -> Result<(), String>,
 {
@@ -39,7 +66,7 @@ where
         .build()
         .expect("a tokio runtime");
     runtime.block_on(async {
-        match tokio::time::timeout(TEST_TIMEOUT, run_app(name, check)).await {
+        match tokio::time::timeout(TEST_TIMEOUT, run_app_with(name, options, check)).await {
             Err(_) => panic!("e2e: the test did not finish within {TEST_TIMEOUT:?}"),
             Ok(Err(err)) => panic!("e2e: {err}"),
             Ok(Ok(())) => {}
@@ -50,6 +77,14 @@ where
 /// Starts the app (demo mode, a fresh data folder) under tauri-driver, waits for the ticket list,
 /// runs `check`, and stops everything. `name` prefixes this run's log files.
 pub async fn run_app<F>(name: &str, check: F) -> Result<(), String>
+where
+    F: AsyncFnOnce(&Session, &Path) -> Result<(), String>,
+{
+    run_app_with(name, RunOptions::default(), check).await
+}
+
+/// [`run_app`] with [`RunOptions`].
+pub async fn run_app_with<F>(name: &str, options: RunOptions, check: F) -> Result<(), String>
 where
     F: AsyncFnOnce(&Session, &Path) -> Result<(), String>,
 {
@@ -78,8 +113,14 @@ where
         .env("SHOPDESK_DATA_DIR", data_dir.path())
         .env("SHOPDESK_LOG_FILE", &app_log)
         .env("RUST_LOG", "info")
+        .envs(options.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .stdout(log.try_clone().map_err(|e| format!("log handle: {e}"))?)
         .stderr(log);
+    if options.demo {
+        command.env("SHOPDESK_DEMO", "1");
+    } else {
+        command.env_remove("SHOPDESK_DEMO");
+    }
     let _leftovers = LeftoverGuard {
         marker: format!("SHOPDESK_DATA_DIR={}", data_dir.path().display()),
     };
@@ -111,7 +152,11 @@ where
     .map_err(|err| format!("WebDriver session: {err}"))?;
     eprintln!("e2e[{name}]: session started after {:?}", started.elapsed());
 
-    let result = match wait_for_tickets(&client).await {
+    let waited = match options.demo {
+        true => wait_for_tickets(&client).await,
+        false => Ok(()),
+    };
+    let result = match waited {
         Ok(()) => check(&client, &out_dir).await,
         Err(err) => Err(err),
     };
@@ -127,7 +172,7 @@ where
     Ok(())
 }
 
-async fn wait_for_tickets(client: &Session) -> Result<(), String> {
+pub async fn wait_for_tickets(client: &Session) -> Result<(), String> {
     poll("the ticket list", READY_TIMEOUT, POLL, || async {
         if let Ok(Some(err)) = client.find("[data-testid=app-error]").await {
             let text = client.text(&err).await.unwrap_or_default();

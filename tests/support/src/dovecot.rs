@@ -35,6 +35,18 @@ impl Dovecot {
 
     /// Started with `extra` appended to the PLATFORM.md configuration.
     pub fn start_with(extra: &str) -> Dovecot {
+        Dovecot::start_configured(extra, None)
+    }
+
+    /// Also offers AUTH=XOAUTH2 and AUTH=OAUTHBEARER, with tokens checked by Dovecot's oauth2
+    /// passdb at `tokeninfo_url` (the local OAuth server's, `OAuthServer::tokeninfo_url`), which
+    /// must say `active: true` and name the test user in `email`. LOGIN with the password works
+    /// as before.
+    pub fn start_with_oauth(tokeninfo_url: &str) -> Dovecot {
+        Dovecot::start_configured("", Some(tokeninfo_url))
+    }
+
+    fn start_configured(extra: &str, oauth_tokeninfo_url: Option<&str>) -> Dovecot {
         let dir = tempfile::Builder::new()
             .prefix("shopdesk-dovecot-")
             .tempdir()
@@ -44,7 +56,11 @@ impl Dovecot {
         for sub in ["run", "state", "log", "mail"] {
             std::fs::create_dir_all(root.join(sub)).expect("Dovecot folders");
         }
-        let config = config_text(root, port) + extra;
+        let mut config = config_text(root, port, oauth_tokeninfo_url.is_some()) + extra;
+        if let Some(url) = oauth_tokeninfo_url {
+            config += &oauth_passdb(root);
+            std::fs::write(root.join("oauth2.conf.ext"), oauth_settings(url)).expect("oauth2");
+        }
         std::fs::write(root.join("dovecot.conf"), config).expect("config");
         std::fs::write(root.join("users"), format!("{USER}:{{PLAIN}}{PASSWORD}\n")).expect("users");
         // Dovecot's unprivileged processes must read T and own the maildirs.
@@ -226,8 +242,13 @@ async fn within<T>(future: impl std::future::Future<Output = T>) -> T {
         .expect("the test IMAP client timed out")
 }
 
-fn config_text(root: &Path, port: u16) -> String {
+fn config_text(root: &Path, port: u16, oauth: bool) -> String {
     let t = root.display();
+    let mechanisms = if oauth {
+        "plain login xoauth2 oauthbearer"
+    } else {
+        "plain login"
+    };
     format!(
         "base_dir = {t}/run
 state_dir = {t}/state
@@ -236,7 +257,7 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 default_internal_user = dovecot
 default_login_user = dovenull
 default_internal_group = dovecot
@@ -258,6 +279,30 @@ userdb {{
   args = uid=dovecot gid=dovecot home={t}/mail/%u
 }}
 first_valid_uid = 1
+"
+    )
+}
+
+/// Dovecot 2.3's oauth2 passdb, for the token mechanisms only (the password still goes to the
+/// users file).
+fn oauth_passdb(root: &Path) -> String {
+    format!(
+        "passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {}/oauth2.conf.ext
+}}
+",
+        root.display()
+    )
+}
+
+fn oauth_settings(tokeninfo_url: &str) -> String {
+    format!(
+        "tokeninfo_url = {tokeninfo_url}
+username_attribute = email
+active_attribute = active
+active_value = true
 "
     )
 }

@@ -27,6 +27,23 @@ impl SmtpSink {
 
     /// A sink on `port` (one nothing listened on before, see [`free_port`]).
     pub fn start_on(port: u16, user: &str, password: &str) -> SmtpSink {
+        SmtpSink::spawn(port, &["--auth".into(), format!("{user}:{password}")])
+    }
+
+    /// A sink that requires AUTH XOAUTH2 as `user`, with a bearer token that `tokeninfo_url`
+    /// (the local OAuth server's, see `oauth_server`) says is live. Its envelopes' "mechanism"
+    /// is "XOAUTH2".
+    pub fn start_xoauth2(user: &str, tokeninfo_url: &str) -> SmtpSink {
+        let args = [
+            "--auth".to_string(),
+            format!("{user}:"),
+            "--xoauth2-tokeninfo".into(),
+            tokeninfo_url.to_string(),
+        ];
+        SmtpSink::spawn(free_port(), &args)
+    }
+
+    fn spawn(port: u16, auth_args: &[String]) -> SmtpSink {
         let dir = tempfile::Builder::new()
             .prefix("shopdesk-smtp-sink-")
             .tempdir()
@@ -39,7 +56,7 @@ impl SmtpSink {
             .arg(dir.path().join("out"))
             .arg("--control")
             .arg(dir.path().join("control"))
-            .args(["--auth", &format!("{user}:{password}")])
+            .args(auth_args)
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("sink log"))
             .stderr(log)

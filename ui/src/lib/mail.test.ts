@@ -3,7 +3,7 @@ import type { MessageView } from "./bindings/MessageView";
 import type { ReplyView } from "./bindings/ReplyView";
 import type { TicketSummary } from "./bindings/TicketSummary";
 import tauriConf from "../../../src-tauri/tauri.conf.json?raw";
-import { MAIL_BASE_STYLE, MAIL_CSP, groupSearchHits, mailSrcdoc, placeReplies, replyBadge } from "./mail";
+import { MAIL_SCHEME, groupSearchHits, mailFrameSrc, placeReplies, replyBadge } from "./mail";
 
 const message = (id: number, direction: "inbound" | "outbound", bodyText: string): MessageView => ({
   id, fromName: null, fromAddress: "a@b.test", date: "2026-01-01T00:00:00Z", direction, bodyText,
@@ -18,26 +18,30 @@ const ticket = (id: number): TicketSummary => ({
   lastMessageAt: "2026-01-01T00:00:00Z", messageCount: 1, preview: "", orderName: null,
 });
 
-describe("mailSrcdoc", () => {
-  it("puts the CSP meta before the mail's markup", () => {
-    const doc = mailSrcdoc("<p>Hi</p><style>p{color:red}</style>");
-    const meta = doc.indexOf("Content-Security-Policy");
-    expect(meta).toBeGreaterThan(0);
-    expect(meta).toBeLessThan(doc.indexOf("<p>Hi</p>"));
-    expect(doc).toContain(`content="${MAIL_CSP}"`);
-    expect(MAIL_CSP).toContain("default-src 'none'");
-    expect(MAIL_CSP).not.toContain("script-src");
+describe("mailFrameSrc", () => {
+  it("points at the mail scheme by Tauri's convention, with nothing but the id", () => {
+    const linux = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15";
+    const windows = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Edg/130";
+    expect(mailFrameSrc(42, linux)).toBe("shopdesk-mail://localhost/42");
+    expect(mailFrameSrc(42, "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0)")).toBe("shopdesk-mail://localhost/42");
+    expect(mailFrameSrc(42, windows)).toBe("http://shopdesk-mail.localhost/42");
+    for (const bad of [0, -1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 2]) {
+      expect(mailFrameSrc(bad, linux)).toBe("about:blank");
+    }
   });
 });
 
 describe("the window CSP", () => {
-  it("allows the mail frame's base style by its hash, and no frame URL at all", async () => {
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(MAIL_BASE_STYLE));
-    const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
-    const csp = (JSON.parse(tauriConf) as { app: { security: { csp: Record<string, string> } } }).app.security.csp;
-    expect(csp["style-src"]).toBe(`'self' 'sha256-${hash}'`);
-    expect(csp["frame-src"]).toBe("'none'");
+  const csp = (JSON.parse(tauriConf) as { app: { security: { csp: Record<string, string> } } }).app.security.csp;
+  it("loads no remote content: no https images, scripts and styles only from the app", () => {
+    expect(csp["img-src"]).toBe("'self' data:");
+    expect(Object.values(csp).join(" ")).not.toMatch(/https:|\*|'unsafe-inline'|'unsafe-eval'/);
     expect(csp["script-src"]).toBe("'self'");
+    expect(csp["style-src"]).toBe("'self'");
+  });
+  it("lets frames load the mail scheme and nothing else", () => {
+    expect(csp["frame-src"]).toBe(`${MAIL_SCHEME}: http://${MAIL_SCHEME}.localhost`);
+    expect(csp["connect-src"]).not.toContain(MAIL_SCHEME);
   });
 });
 

@@ -1,4 +1,4 @@
-// Pure helpers for the conversation: the sandboxed HTML view of a mail, where replies go in the
+// Pure helpers for the conversation: where the sandboxed HTML view of a mail loads from, where replies go in the
 // thread, and how a reply's outbox state reads.
 import type { MessageView } from "./bindings/MessageView";
 import type { ReplyView } from "./bindings/ReplyView";
@@ -7,33 +7,24 @@ import type { TicketSummary } from "./bindings/TicketSummary";
 import type { Tone } from "./format";
 
 /**
- * The policy inside every mail frame. The frame is also `sandbox=""` (no scripts, opaque origin)
- * and inherits the window's own CSP, so this only ever narrows what the mail may do: nothing is
- * fetched from the network, no form posts, no base URL tricks.
+ * The scheme the shell serves each mail's sanitized HTML from (src-tauri/src/mail_protocol.rs),
+ * with its own CSP header: no script, no fetch, images only from data: (and https: once the
+ * user loaded that mail's images). A URL, not a srcdoc, so the frame does not inherit the
+ * window's CSP and the window's CSP never has to allow remote images.
  */
-export const MAIL_CSP =
-  "default-src 'none'; img-src data: cid:; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'";
+export const MAIL_SCHEME = "shopdesk-mail";
 
 /**
- * The frame's own base style. A srcdoc frame inherits the window's CSP too, which allows inline
- * style only by hash: `src-tauri/tauri.conf.json` lists this block's SHA-256 under style-src
- * (mail.test.ts checks they agree). The mail's own inline styles stay blocked.
+ * The frame URL of a message, by Tauri's convention for custom schemes:
+ * `shopdesk-mail://localhost/<id>`, or `http://shopdesk-mail.localhost/<id>` where the webview
+ * has no custom schemes of its own (Windows, Android). Anything but a positive integer id gets
+ * an empty page.
  */
-export const MAIL_BASE_STYLE =
-  "body{margin:0;padding:4px 2px;font:14px/1.55 system-ui,sans-serif;color:#1f2328;overflow-wrap:anywhere}" +
-  "img{max-width:100%;height:auto}table{max-width:100%}";
-
-/**
- * The `srcdoc` for a mail's (already sanitized) HTML: a CSP meta first, before any of the mail's
- * markup, so it is in force before anything of the mail is parsed.
- */
-export function mailSrcdoc(sanitizedHtml: string): string {
-  return (
-    "<!doctype html><html><head><meta charset=\"utf-8\">" +
-    `<meta http-equiv="Content-Security-Policy" content="${MAIL_CSP}">` +
-    `<style>${MAIL_BASE_STYLE}</style>` +
-    `</head><body>${sanitizedHtml}</body></html>`
-  );
+export function mailFrameSrc(messageId: number, userAgent: string = navigator.userAgent): string {
+  if (!Number.isSafeInteger(messageId) || messageId <= 0) return "about:blank";
+  return /Windows|Android/.test(userAgent)
+    ? `http://${MAIL_SCHEME}.localhost/${messageId}`
+    : `${MAIL_SCHEME}://localhost/${messageId}`;
 }
 
 const squash = (text: string): string => text.replace(/\s+/g, " ").trim();

@@ -1,6 +1,7 @@
 //! What the app tells the shell while the mail channel runs in the background.
 
 use crate::views::{MailProgressView, MailStatusView};
+use crate::SyncStatusView;
 
 /// The shell's side of the mail channel; the Tauri shell turns each call into a UI event. Calls
 /// come from background tasks and threads: return quickly, and never call back into
@@ -14,6 +15,8 @@ pub trait AppEvents: Send + Sync {
     fn mail_progress(&self, progress: MailProgressView);
     /// Receiving or sending changed state (syncing, connected, waiting, failed, stopped).
     fn mail_status(&self, status: MailStatusView);
+    /// The Shopify sync changed state or made progress (see `crate::SyncRunner`).
+    fn sync_status(&self, _status: SyncStatusView) {}
 }
 
 /// Ignores everything: for tests and tools without a UI.

@@ -9,7 +9,9 @@ use shopdesk_store::{Direction, NewAttachment, NewMessage};
 use crate::timefmt;
 use html::clean_html_to_text;
 
-pub use html::{html_to_text, sanitize_html, BLOCKED_IMAGE_SRC};
+pub use html::{
+    html_to_text, sanitize_html, sanitize_html_with, CleanHtml, RemoteImages, BLOCKED_IMAGE_SRC,
+};
 
 /// One address with its display name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +65,20 @@ pub fn parse_message(raw: &[u8], source: &str) -> ParsedMail {
     read_bodies(&message, &mut parsed);
     parsed.parse_error = problem_of(&parsed).or_else(|| damaged_part(&message));
     parsed
+}
+
+/// A stored mail's HTML cleaned again under `images` (the user allowed its remote images).
+/// `None` if the mail has no HTML part or cannot be parsed.
+pub fn html_of_raw(raw: &[u8], images: RemoteImages) -> Option<CleanHtml> {
+    let message = MessageParser::default().parse(raw)?;
+    let html: Vec<&str> = message
+        .html_bodies()
+        .filter_map(|part| match &part.body {
+            PartType::Html(html) => Some(html.as_ref()),
+            _ => None,
+        })
+        .collect();
+    (!html.is_empty()).then(|| sanitize_html_with(&html.join("\n"), images))
 }
 
 impl ParsedMail {

@@ -35,6 +35,12 @@ pub const GUEST_EMAIL: &str = "guest.buyer@example.net";
 
 pub fn shop_store() -> Store {
     let mut store = Store::open_in_memory().expect("in-memory store");
+    seed_shop(&mut store);
+    store
+}
+
+/// The shop, its customers and orders, written into `store`.
+pub fn seed_shop(store: &mut Store) {
     store
         .upsert_shop(&ShopRecord {
             id: SHOP_ID.to_string(),
@@ -60,7 +66,6 @@ pub fn shop_store() -> Store {
         .collect();
     orders.push(order(GUEST_ORDER, None, GUEST_EMAIL));
     store.upsert_orders_page(&orders, None).expect("orders");
-    store
 }
 
 pub fn customer_gid(n: u32) -> String {

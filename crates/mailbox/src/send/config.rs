@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::config::is_this_computer;
-use crate::{MailboxConfig, Security, SendError};
+use crate::{MailAuth, MailboxConfig, Security, SendError};
 
 /// How long one SMTP step (connect, a command, the message) may take by default.
 pub const DEFAULT_SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -18,8 +18,10 @@ pub struct SmtpConfig {
     pub security: Security,
     /// Empty: no login (a local relay that needs none).
     pub username: String,
-    /// Never logged; `Debug` prints it redacted.
+    /// Never logged; `Debug` prints it redacted. Used when `auth` is [`MailAuth::Password`].
     pub password: String,
+    /// How to log in: the password (AUTH PLAIN/LOGIN), or an OAuth2 sign-in (AUTH XOAUTH2).
+    pub auth: MailAuth,
     /// The display name in From ("Acme Support"); the address is the mailbox's support address.
     pub from_name: Option<String>,
     /// Copy each sent reply into the IMAP Sent folder. Default true; turn it off for servers that
@@ -44,10 +46,21 @@ impl SmtpConfig {
             security,
             username: address.to_string(),
             password: password.to_string(),
+            auth: MailAuth::Password,
             from_name: None,
             append_to_sent: true,
             timeout: DEFAULT_SMTP_TIMEOUT,
         }
+    }
+}
+
+impl SmtpConfig {
+    /// The same settings, logging in with `oauth` (XOAUTH2) instead of a password; normally the
+    /// same sign-in as the IMAP side's.
+    pub fn with_oauth2(mut self, oauth: shopdesk_mail_oauth::MailOAuth) -> SmtpConfig {
+        self.password.clear();
+        self.auth = MailAuth::OAuth2(oauth);
+        self
     }
 }
 
@@ -59,6 +72,7 @@ impl fmt::Debug for SmtpConfig {
             .field("security", &self.security)
             .field("username", &self.username)
             .field("password", &"<redacted>")
+            .field("auth", &self.auth)
             .field("from_name", &self.from_name)
             .field("append_to_sent", &self.append_to_sent)
             .field("timeout", &self.timeout)

@@ -83,6 +83,11 @@ pub(crate) enum DeliveryFailure {
         server_said: String,
     },
 
+    /// The OAuth2 sign-in gave no token the server takes (refused, revoked, provider
+    /// unreachable): the message names the provider and says what to do. Not counted as a try.
+    #[error("{message}")]
+    SignIn { account: String, message: String },
+
     /// A 4xx answer to the message: try again later.
     #[error(
         "The outgoing mail server for {account} could not take the reply just now (it said: \
@@ -127,6 +132,7 @@ impl DeliveryFailure {
             DeliveryFailure::Unreachable { .. }
                 | DeliveryFailure::Tls { .. }
                 | DeliveryFailure::LoginRefused { .. }
+                | DeliveryFailure::SignIn { .. }
         )
     }
 

@@ -11,8 +11,10 @@ use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
 use lettre::transport::smtp::Error as SmtpError;
 
+use shopdesk_mail_oauth::{OAuthError, Secret};
+
 use crate::send::error::DeliveryFailure;
-use crate::{MailAccount, Security};
+use crate::{MailAccount, MailAuth, Security};
 
 /// What the server answered to the message ("250 2.0.0 Ok: queued as 1A2B").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,11 +22,56 @@ pub(crate) struct Accepted {
     pub server_said: String,
 }
 
-/// Sends `payload` as it is to the envelope's recipients, over a new connection.
+/// Sends `payload` as it is to the envelope's recipients, over a new connection. With OAuth2,
+/// a refused access token is refreshed and the delivery tried once more on a new connection
+/// (nothing was offered before the login, so this cannot send twice).
 pub(crate) async fn deliver(
     account: &MailAccount,
     envelope: &Envelope,
     payload: &[u8],
+) -> Result<Accepted, DeliveryFailure> {
+    let oauth = match &account.smtp.auth {
+        MailAuth::Password => return deliver_as(account, envelope, payload, None).await,
+        MailAuth::OAuth2(oauth) => oauth,
+    };
+    let token = oauth
+        .access_token()
+        .await
+        .map_err(|e| sign_in_failure(account, e))?;
+    match deliver_as(account, envelope, payload, Some(&token)).await {
+        Err(DeliveryFailure::LoginRefused { .. }) => {}
+        other => return other,
+    }
+    tracing::debug!(account = %account.name(), "the SMTP server refused the access token; refreshing");
+    let token = oauth
+        .refresh_after_rejection(&token)
+        .await
+        .map_err(|e| sign_in_failure(account, e))?;
+    match deliver_as(account, envelope, payload, Some(&token)).await {
+        Err(DeliveryFailure::LoginRefused { .. }) => Err(sign_in_failure(
+            account,
+            OAuthError::SignInRefused {
+                provider: oauth.provider().name.clone(),
+                account: account.name().to_string(),
+            },
+        )),
+        other => other,
+    }
+}
+
+fn sign_in_failure(account: &MailAccount, error: OAuthError) -> DeliveryFailure {
+    DeliveryFailure::SignIn {
+        account: account.name().to_string(),
+        message: error.to_string(),
+    }
+}
+
+/// One delivery, logging in with the password, or with `token` (XOAUTH2) when given.
+async fn deliver_as(
+    account: &MailAccount,
+    envelope: &Envelope,
+    payload: &[u8],
+    token: Option<&Secret>,
 ) -> Result<Accepted, DeliveryFailure> {
     let smtp = &account.smtp;
     let hello = ClientId::default();
@@ -45,7 +92,7 @@ pub(crate) async fn deliver(
         Ok(Err(error)) => return Err(unreachable(account, error.to_string())),
         Err(failure) => return Err(failure),
     };
-    let sent = session(account, &mut connection, &hello, envelope, payload).await;
+    let sent = session(account, &mut connection, &hello, token, envelope, payload).await;
     match &sent {
         // The message is in; a failed QUIT changes nothing.
         Ok(_) => {
@@ -62,6 +109,7 @@ async fn session(
     account: &MailAccount,
     connection: &mut AsyncSmtpConnection,
     hello: &ClientId,
+    token: Option<&Secret>,
     envelope: &Envelope,
     payload: &[u8],
 ) -> Result<Accepted, DeliveryFailure> {
@@ -81,8 +129,17 @@ async fn session(
         }
     }
     if !smtp.username.is_empty() {
-        let credentials = Credentials::new(smtp.username.clone(), smtp.password.clone());
-        let login = connection.auth(&[Mechanism::Plain, Mechanism::Login], &credentials);
+        let (credentials, mechanisms): (Credentials, &[Mechanism]) = match token {
+            Some(token) => (
+                Credentials::new(smtp.username.clone(), token.expose().to_string()),
+                &[Mechanism::Xoauth2],
+            ),
+            None => (
+                Credentials::new(smtp.username.clone(), smtp.password.clone()),
+                &[Mechanism::Plain, Mechanism::Login],
+            ),
+        };
+        let login = connection.auth(mechanisms, &credentials);
         match bounded(account, smtp.timeout, login).await? {
             Ok(_) => {}
             Err(error) if error.is_permanent() || error.is_client() => {

@@ -70,8 +70,14 @@ impl Activity {
             });
         }
         let customer = &state.customers[customer_index];
-        self.next.order += 1;
-        self.next.order_number += 1;
+        // Orders made by draftOrderComplete since the activity started take numbers too.
+        self.next.order = self
+            .next
+            .order
+            .max(state.orders.last().map_or(0, |o| o.legacy_id))
+            + 1;
+        let highest_number = state.orders.iter().map(|o| o.number).max().unwrap_or(0);
+        self.next.order_number = self.next.order_number.max(highest_number) + 1;
         let confirmation_number: String = (0..9)
             .map(|_| {
                 const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -107,6 +113,7 @@ impl Activity {
             line_items,
             fulfillments: Vec::new(),
             refunds: Vec::new(),
+            extra: OrderExtra::default(),
         };
         let id = gid("Order", order.legacy_id);
         state.orders.push(order);
@@ -214,6 +221,7 @@ impl Activity {
                 line_item: line_index,
                 quantity,
                 restock_type,
+                location: (restock_type != RestockType::NoRestock).then_some(0),
                 subtotal: line.discounted_unit_price() * Decimal::from(quantity),
                 tax,
             });
@@ -235,6 +243,7 @@ impl Activity {
             note,
             shipping,
             line_items: refund_lines,
+            transactions: None,
         });
         order.updated_at = at;
         touch_customer_of(state, index, at);

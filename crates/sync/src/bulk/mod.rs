@@ -33,6 +33,13 @@ pub struct BulkSyncOptions {
     /// Stop with [`SyncError::Stopped`] after this many batches of this run, all resources
     /// together (tests: a crash between two transactions).
     pub stop_after_batches: Option<u64>,
+    /// Set the lookup indexes and full-text triggers aside during the import and rebuild them
+    /// once at its end (`Store::defer_indexes_for_bulk_import`): several times faster writes;
+    /// until the rebuild, search over orders and customers is incomplete.
+    pub defer_indexes: bool,
+    /// Fail the index rebuild just before its commit, with [`SyncError::Stopped`] (tests: a
+    /// crash during the rebuild).
+    pub fail_index_rebuild: bool,
 }
 
 impl Default for BulkSyncOptions {
@@ -41,6 +48,8 @@ impl Default for BulkSyncOptions {
             batch_records: 1000,
             poll: PollPolicy::default(),
             stop_after_batches: None,
+            defer_indexes: true,
+            fail_index_rebuild: false,
         }
     }
 }
@@ -71,6 +80,27 @@ pub async fn initial_sync_bulk_with(
             started_at,
             continues_interrupted: true,
         },
+        None if store.search_index_rebuilding()? => {
+            // The previous run wrote everything and stopped during the index rebuild.
+            progress(InitialSyncProgress::RebuildingIndexes);
+            rebuild_indexes(store, options)?;
+            store.end_bulk_import_tuning()?;
+            let done = || ResourceReport {
+                method: SyncMethod::AlreadyDone,
+                records: 0,
+            };
+            let started_at = store
+                .sync_checkpoint(&shop.id, SyncResource::Orders.as_str())?
+                .and_then(|c| c.pass_started_at)
+                .unwrap_or_else(now_rfc3339);
+            return Ok(InitialSyncReport {
+                shop,
+                started_at,
+                customers: done(),
+                orders: done(),
+                rejected: Vec::new(),
+            });
+        }
         None => Run {
             started_at: now_rfc3339(),
             continues_interrupted: false,
@@ -108,6 +138,10 @@ pub async fn initial_sync_bulk_with(
             &mut progress,
         )
         .await?;
+    if store.search_index_rebuilding()? {
+        progress(InitialSyncProgress::RebuildingIndexes);
+        rebuild_indexes(store, options)?;
+    }
     store.end_bulk_import_tuning()?;
     Ok(InitialSyncReport {
         shop,
@@ -327,6 +361,9 @@ impl ResourceSync<'_> {
                 };
                 let download = self.client.bulk_download(url, from)?;
                 store.tune_for_bulk_import()?;
+                if self.options.defer_indexes {
+                    store.defer_indexes_for_bulk_import()?;
+                }
                 let done = import::import_file(
                     download,
                     export,
@@ -429,6 +466,23 @@ impl ResourceSync<'_> {
             records: pass.records,
             method: SyncMethod::Paginated { reason, pass },
         })
+    }
+}
+
+/// Puts back the indexes an import set aside (nothing to do if none were).
+fn rebuild_indexes(store: &mut Store, options: &BulkSyncOptions) -> Result<(), SyncError> {
+    let rebuilt = store.restore_deferred_indexes_with(|| {
+        if options.fail_index_rebuild {
+            return Err(shopdesk_store::StoreError::NotFound(
+                "the index rebuild was stopped before its commit, as asked".into(),
+            ));
+        }
+        Ok(())
+    });
+    match rebuilt {
+        Ok(_) => Ok(()),
+        Err(_) if options.fail_index_rebuild => Err(SyncError::Stopped { batches: 0 }),
+        Err(error) => Err(error.into()),
     }
 }
 

@@ -28,6 +28,9 @@ pub enum InitialSyncProgress {
         reason: String,
     },
     Paginated(SyncProgress),
+    /// Everything is written; the indexes set aside for the import are being rebuilt (one
+    /// transaction; search over orders and customers is complete when the sync returns).
+    RebuildingIndexes,
 }
 
 #[derive(Debug, Clone, PartialEq)]

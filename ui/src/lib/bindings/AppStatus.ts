@@ -3,4 +3,4 @@
 /**
  * Where the app layer is in its start.
  */
-export type AppStatus = { "state": "starting", demo: boolean, } | { "state": "ready", demo: boolean, } | { "state": "failed", demo: boolean, message: string, };
+export type AppStatus = { "state": "starting", demo: boolean, } | { "state": "ready", demo: boolean, } | { "state": "failed", demo: boolean, message: string, } | { "state": "onboarding", demo: boolean, };
