@@ -130,9 +130,10 @@ pub struct MessageView {
     pub direction: DirectionView,
     pub body_text: String,
     pub had_html: bool,
-    /// The HTML part as crates/mail sanitized it (no script, no handlers, no remote content);
-    /// the UI shows it only inside a sandboxed iframe. None for text mail and flagged mail.
-    pub html_body: Option<String>,
+    /// There is a sanitized HTML part to show. The HTML itself never crosses IPC: the UI's
+    /// sandboxed iframe loads it from the shell's `shopdesk-mail` scheme by message id. False
+    /// for text mail and flagged mail.
+    pub html_frame: bool,
     pub attachments: Vec<AttachmentView>,
     /// Set when the mail could not be parsed: the body is then the raw mail, shown flagged.
     pub parse_error: Option<String>,
@@ -162,11 +163,7 @@ impl MessageView {
             direction: m.direction.into(),
             body_text,
             had_html: m.body_html.is_some(),
-            html_body: if m.parse_error.is_some() {
-                None
-            } else {
-                m.body_html
-            },
+            html_frame: m.parse_error.is_none() && m.body_html.is_some(),
             attachments: m
                 .attachments
                 .into_iter()

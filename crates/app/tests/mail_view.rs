@@ -55,13 +55,11 @@ async fn remote_images_attachments_quotes_and_import() {
     for gone in ["<script", "onerror", "cdn.example", "collect.example"] {
         assert!(!frame.html.contains(gone), "{gone} left in {}", frame.html);
     }
-    // The ticket view itself still carries the blocked HTML (what every other mail gets).
+    // The ticket view carries no HTML at all: the frame loads it by id.
     let view = app.open_ticket(thanks.id).unwrap();
-    assert!(!view.messages[0]
-        .html_body
-        .as_deref()
-        .unwrap()
-        .contains("mailtrack"));
+    assert!(view.messages[0].html_frame);
+    let ipc_json = serde_json::to_string(&view).unwrap();
+    assert!(!ipc_json.contains("mailtrack"), "{ipc_json}");
 
     // Attachments: the demo invoice PDF, saved twice without overwriting.
     let (invoice_ticket, invoice) = tickets

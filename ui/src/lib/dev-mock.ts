@@ -47,12 +47,12 @@ function view(id: number): TicketView {
       : null,
     orders: ticket.customerName ? orders : [],
     messages: [
-      { id: 11, fromName: ticket.customerName, fromAddress: ticket.customerEmail, date: hoursAgo(30), direction: "inbound", hadHtml: true, htmlBody: "<p>Hello,</p><p>I ordered two bags of the <b>Yirgacheffe</b> last week (order #1042). The tracking page hasn't moved since Tuesday.</p><p>Could you check with the carrier?</p><p>Thanks,<br>Emma</p>", parseError: null,
+      { id: 11, fromName: ticket.customerName, fromAddress: ticket.customerEmail, date: hoursAgo(30), direction: "inbound", hadHtml: true, htmlFrame: true, parseError: null,
         bodyText: "Hello,\n\nI ordered two bags of the Yirgacheffe last week (order #1042). The tracking page hasn't moved since Tuesday.\n\nCould you check with the carrier?\n\nThanks,\nEmma",
         attachments: [{ filename: "tracking-screenshot.png", contentType: "image/png", size: 184_320 }] },
-      { id: 12, fromName: "Northwind Coffee", fromAddress: "support@northwind-coffee.test", date: hoursAgo(20), direction: "outbound", hadHtml: false, htmlBody: null, parseError: null, attachments: [],
+      { id: 12, fromName: "Northwind Coffee", fromAddress: "support@northwind-coffee.test", date: hoursAgo(20), direction: "outbound", hadHtml: false, htmlFrame: false, parseError: null, attachments: [],
         bodyText: "Hi Emma,\n\nSorry about the wait! I've asked DHL to look into it and will get back to you as soon as I hear from them.\n\nBest,\nAlex" },
-      { id: 13, fromName: null, fromAddress: ticket.customerEmail, date: hoursAgo(0.3), direction: "inbound", hadHtml: false, htmlBody: null, parseError: "The message's MIME structure is broken (missing closing boundary).", attachments: [],
+      { id: 13, fromName: null, fromAddress: ticket.customerEmail, date: hoursAgo(0.3), direction: "inbound", hadHtml: false, htmlFrame: false, parseError: "The message's MIME structure is broken (missing closing boundary).", attachments: [],
         bodyText: "Content-Type: multipart/mixed; boundary=\"xyz\"\n\n--xyz\nContent-Type: text/plain\n\nAny news?" },
     ],
   };

@@ -7,7 +7,7 @@ import { MAIL_SCHEME, groupSearchHits, mailFrameSrc, placeReplies, replyBadge } 
 
 const message = (id: number, direction: "inbound" | "outbound", bodyText: string): MessageView => ({
   id, fromName: null, fromAddress: "a@b.test", date: "2026-01-01T00:00:00Z", direction, bodyText,
-  hadHtml: false, htmlBody: null, attachments: [], parseError: null,
+  hadHtml: false, htmlFrame: false, attachments: [], parseError: null,
 });
 const reply = (id: number, state: ReplyView["state"], body: string, demo = false): ReplyView => ({
   id, ticketId: 1, state, reason: null, attempts: 0, nextAttemptAt: null, createdAt: "2026-01-01T00:00:00Z",

@@ -4,10 +4,11 @@ import type { DirectionView } from "./DirectionView";
 
 export type MessageView = { id: number, fromName: string | null, fromAddress: string, date: string, direction: DirectionView, bodyText: string, hadHtml: boolean, 
 /**
- * The HTML part as crates/mail sanitized it (no script, no handlers, no remote content);
- * the UI shows it only inside a sandboxed iframe. None for text mail and flagged mail.
+ * There is a sanitized HTML part to show. The HTML itself never crosses IPC: the UI's
+ * sandboxed iframe loads it from the shell's `shopdesk-mail` scheme by message id. False
+ * for text mail and flagged mail.
  */
-htmlBody: string | null, attachments: Array<AttachmentView>, 
+htmlFrame: boolean, attachments: Array<AttachmentView>, 
 /**
  * Set when the mail could not be parsed: the body is then the raw mail, shown flagged.
  */
