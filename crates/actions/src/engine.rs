@@ -9,6 +9,7 @@ use shopdesk_shopify::ShopifyClient;
 use shopdesk_store::{OrderActionState, Store};
 
 use crate::error::{ActionError, InvalidRequest, Result};
+use crate::local_estimate;
 use crate::outbox::offline_sentence;
 use crate::plan::{self, shipping_choice};
 use crate::precheck::{prepare, PrepareError};
@@ -79,29 +80,32 @@ impl ActionEngine {
     }
 
     /// Shopify's `suggestedRefund` for exactly this selection, and whether it is above the
-    /// agent's limit. Bad input is an [`InvalidRequest`]; nothing is written.
+    /// agent's limit. Bad input is an [`InvalidRequest`]; nothing is written. When Shopify
+    /// can't be reached (not when it refuses), an estimate from the store's copy of the order.
     pub async fn preview_refund(&self, request: &RefundRequest) -> Result<RefundPreview> {
         let inner = &self.inner;
         validate::shape(&ActionRequest::Refund(request.clone()))?;
-        let order = inner
-            .client
-            .action_order(&request.order_id)
-            .await
-            .map_err(offline_or)?
-            .ok_or_else(|| InvalidRequest::OrderNotFound {
+        let order = match inner.client.action_order(&request.order_id).await {
+            Ok(found) => found.ok_or_else(|| InvalidRequest::OrderNotFound {
                 order: request.order_id.clone(),
-            })?;
+            })?,
+            Err(e) if is_unreachable(&e) => return self.estimate_from_local_copy(request, e),
+            Err(e) => return Err(e.into()),
+        };
         validate::refund(request, &order)?;
         let lines = plan::refund_lines(request, &order, request.restock_location_id.as_deref());
         let choice = shipping_choice(&request.shipping);
-        let suggestion = inner
+        let suggestion = match inner
             .client
             .suggested_refund(&order.id, &lines, &choice)
             .await
-            .map_err(offline_or)?
-            .ok_or_else(|| InvalidRequest::OrderNotFound {
+        {
+            Ok(found) => found.ok_or_else(|| InvalidRequest::OrderNotFound {
                 order: order.name.clone(),
-            })?;
+            })?,
+            Err(e) if is_unreachable(&e) => return self.estimate_from_local_copy(request, e),
+            Err(e) => return Err(e.into()),
+        };
         if let ShippingChoice::Amount(_) = choice {
             validate::refund_amounts(request, &suggestion).or_else(|e| match e {
                 InvalidRequest::ZeroRefund => Ok(()),
@@ -145,7 +149,22 @@ impl ActionEngine {
                     amount: t.amount,
                 })
                 .collect(),
+            estimated_from_local_copy: false,
         })
+    }
+
+    /// Shopify can't be reached: the preview estimated from the store's copy of the order, so
+    /// the agent can queue the refund with a total seen; without a local copy, offline.
+    fn estimate_from_local_copy(
+        &self,
+        request: &RefundRequest,
+        unreachable: shopdesk_shopify::ShopifyError,
+    ) -> Result<RefundPreview> {
+        let Some(order) = self.inner.store().order(&request.order_id)? else {
+            return Err(ActionError::Offline(unreachable.to_string()));
+        };
+        let limit = self.inner.limit.as_ref().map(|l| l.limit);
+        Ok(local_estimate::preview(request, &order, limit)?)
     }
 
     /// What cancelling the order with a refund would give back (everything captured less

@@ -6,7 +6,8 @@
 //!   with the reason as a sentence for the hover text (local data, no network).
 //! - [`ActionEngine::preview_refund`]`(&RefundRequest)` → [`RefundPreview`]: Shopify's
 //!   `suggestedRefund` for exactly that selection, in the order's currency, and whether it is
-//!   above the agent's limit.
+//!   above the agent's limit. When Shopify can't be reached, an estimate from the store's copy
+//!   of the order (`estimated_from_local_copy`), checked against Shopify's before it is sent.
 //! - [`ActionEngine::preview_cancel`]`(order_id)` → [`CancelPreview`]: what a cancellation with
 //!   `refund: true` gives back (everything captured less what was refunded, from the fresh
 //!   order's transactions: what `orderCancel` refunds) and whether it is above the limit.
@@ -77,6 +78,7 @@ mod availability;
 mod engine;
 mod error;
 mod execute;
+mod local_estimate;
 mod messages;
 mod outbox;
 mod plan;

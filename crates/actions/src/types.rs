@@ -320,6 +320,10 @@ pub struct RefundPreview {
     /// The agent's limit, when one is set.
     #[ts(type = "{ amount: string, currency: string } | null")]
     pub limit: Option<Money>,
+    /// Shopify couldn't be reached: the amounts are estimated from the local copy of the
+    /// order, and Shopify's own amount is checked against them before the refund is sent.
+    #[serde(default)]
+    pub estimated_from_local_copy: bool,
 }
 
 /// What cancelling an order with a refund gives back, before the agent confirms.

@@ -247,6 +247,15 @@ async fn availability_reasons_and_a_refund_queued_offline_then_cancelled() {
     assert!(view.offline_reason.is_some());
     let line_id = view.line_items[index].line_item_id.clone();
 
+    // Offline, the preview is estimated from the local copy of the order.
+    let estimate = app
+        .preview_refund(&refund(&order.id, &line_id, 1))
+        .await
+        .unwrap();
+    assert!(estimate.estimated_from_local_copy, "{estimate:?}");
+    assert!(!estimate.total.is_zero());
+    assert_eq!(estimate.currency, view.currency);
+
     let mut request = refund(&order.id, &line_id, 1);
     // Offline there is no preview: queuing needs the total the agent saw.
     let unconfirmed = app

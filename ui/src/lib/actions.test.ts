@@ -10,7 +10,10 @@ import {
   exceedsLimit,
   formatMoney,
   isAmount,
+  ESTIMATE_NOTICE,
+  previewAllowsSubmit,
   previewKey,
+  previewNotice,
   refundRequest,
   selectionFromRefund,
   selectionFromReplacement,
@@ -268,5 +271,21 @@ describe("reopening a queued action", () => {
     expect(exceedsLimit({ amount: "100.01", currency: "EUR" }, "100.00", "EUR")).toBe(true);
     expect(exceedsLimit({ amount: "5", currency: "USD" }, "100.00", "EUR")).toBe(true);
     expect(exceedsLimit({ amount: "9999", currency: "EUR" }, null, "EUR")).toBe(false);
+  });
+});
+
+describe("estimated refund previews", () => {
+  it("notes an estimate from the local copy and nothing for Shopify's amounts", () => {
+    expect(previewNotice({ estimatedFromLocalCopy: true })).toBe(ESTIMATE_NOTICE);
+    expect(ESTIMATE_NOTICE).toContain("checked before it is sent");
+    expect(previewNotice({ estimatedFromLocalCopy: false })).toBeNull();
+    expect(previewNotice(null)).toBeNull();
+  });
+
+  it("allows an estimate only with Send when online", () => {
+    expect(previewAllowsSubmit({ estimatedFromLocalCopy: true }, true)).toBe(true);
+    expect(previewAllowsSubmit({ estimatedFromLocalCopy: true }, false)).toBe(false);
+    expect(previewAllowsSubmit({ estimatedFromLocalCopy: false }, false)).toBe(true);
+    expect(previewAllowsSubmit(null, true)).toBe(false);
   });
 });

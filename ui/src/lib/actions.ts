@@ -5,6 +5,7 @@ import type { ActionState } from "./bindings/ActionState";
 import type { AddressInput } from "./bindings/AddressInput";
 import type { Availability } from "./bindings/Availability";
 import type { OrderActionsView } from "./bindings/OrderActionsView";
+import type { RefundPreview } from "./bindings/RefundPreview";
 import type { RefundRequest } from "./bindings/RefundRequest";
 import type { ReplacementRequest } from "./bindings/ReplacementRequest";
 
@@ -85,6 +86,25 @@ export function selectionReady(sel: RefundSelection): boolean {
   const items = Object.values(sel.quantities).some((q) => q > 0);
   if (sel.shipping === "amount") return isAmount(sel.shippingAmount, sel.currency);
   return items || sel.shipping === "full";
+}
+
+/** Shown under an estimated refund preview (Shopify couldn't be reached). */
+export const ESTIMATE_NOTICE = "Estimated from the local copy; Shopify's amount is checked before it is sent.";
+
+/** The notice for a preview's amounts: `null` when they are Shopify's own. */
+export function previewNotice(preview: Pick<RefundPreview, "estimatedFromLocalCopy"> | null): string | null {
+  return preview?.estimatedFromLocalCopy ? ESTIMATE_NOTICE : null;
+}
+
+/**
+ * Whether a refund can be submitted on this preview: Shopify's amounts either way, an
+ * estimate only with "Send when online" (it is checked against Shopify's before it leaves).
+ */
+export function previewAllowsSubmit(
+  preview: Pick<RefundPreview, "estimatedFromLocalCopy"> | null,
+  whenOnline: boolean,
+): boolean {
+  return preview !== null && (!preview.estimatedFromLocalCopy || whenOnline);
 }
 
 /** A stable key of what the preview depends on: re-preview only when it changes. */

@@ -21,4 +21,9 @@ exceedsLimit: boolean,
 /**
  * The agent's limit, when one is set.
  */
-limit: { amount: string, currency: string } | null, };
+limit: { amount: string, currency: string } | null, 
+/**
+ * Shopify couldn't be reached: the amounts are estimated from the local copy of the
+ * order, and Shopify's own amount is checked against them before the refund is sent.
+ */
+estimatedFromLocalCopy: boolean, };
