@@ -379,8 +379,10 @@ pub async fn connect_mailbox(
     }
 }
 
-/// Starts the demo app layer in the background and emits [`STATUS_EVENT`] when it is ready or
-/// failed.
+/// Starts the demo like a live store: the window has the app as soon as the simulated shop
+/// runs (ready at once, an empty inbox), the first copy's progress reaches the header as
+/// `sync-status` events, and `tickets-changed` brings the demo mailbox once the copy is made.
+/// Emits [`STATUS_EVENT`] when ready or failed.
 pub fn start(handle: AppHandle, data_dir: PathBuf) {
     tauri::async_runtime::spawn(async move {
         handle
@@ -388,8 +390,9 @@ pub fn start(handle: AppHandle, data_dir: PathBuf) {
             .announce(&handle, AppStatus::Starting { demo: true });
         tracing::info!(data_dir = %data_dir.display(), "starting demo mode");
         let started = std::time::Instant::now();
+        let events: Arc<dyn AppEvents> = Arc::new(ShellEvents::new(handle.clone()));
         let result = match std::fs::create_dir_all(&data_dir) {
-            Ok(()) => App::start_demo(&data_dir).await.map_err(from_app),
+            Ok(()) => App::launch_demo(&data_dir, events).await.map_err(from_app),
             Err(err) => Err(shell_error(
                 "dataDir",
                 format!(
@@ -403,9 +406,9 @@ pub fn start(handle: AppHandle, data_dir: PathBuf) {
             Ok(app) => {
                 tracing::info!(
                     elapsed_ms = started.elapsed().as_millis() as u64,
-                    "demo ready"
+                    "demo running; its first copy continues in the background"
                 );
-                shell.set(AppStatus::Ready { demo: true }, Some(Arc::new(app)));
+                shell.set(AppStatus::Ready { demo: true }, Some(app));
             }
             Err(err) => {
                 tracing::error!(error = %err.message, "demo start failed");

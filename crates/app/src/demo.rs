@@ -2,6 +2,7 @@
 //! the same path as IMAP mail. A newcomer sees the whole product with no account.
 
 use std::path::Path;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use shopdesk_mailbox::{build_reply, MailAccount, MailboxConfig, ReplyDraft, Security, SmtpConfig};
@@ -12,7 +13,7 @@ use time::OffsetDateTime;
 
 use crate::replies::{from_send_error, reply_view};
 use crate::views::{DemoInfo, ReplyView, DEMO_REPLY_NOTE};
-use crate::{open_store, App, AppError};
+use crate::{open_store, App, AppError, AppEvents};
 use crate::{SyncRunnerOptions, SyncStateView};
 
 /// The demo mailbox is generated from this seed: every demo run shows the same tickets.
@@ -27,12 +28,15 @@ pub(crate) struct DemoRuntime {
     /// Shop activity (new orders, refunds, fulfillments...) while the demo runs; off unless
     /// `SHOPDESK_DEMO_ACTIVITY_SECONDS` asks for it (the end-to-end tests compare the panel with
     /// a shop that must hold still).
-    _activity: Option<ActivityTask>,
+    _activity: Option<BackgroundTask>,
+    /// [`App::launch_demo`]'s wait for the first copy, then the demo mailbox.
+    setup: Mutex<Option<BackgroundTask>>,
 }
 
-struct ActivityTask(tokio::task::JoinHandle<()>);
+/// A background task that ends with the demo.
+struct BackgroundTask(tokio::task::JoinHandle<()>);
 
-impl Drop for ActivityTask {
+impl Drop for BackgroundTask {
     fn drop(&mut self) {
         self.0.abort();
     }
@@ -44,11 +48,11 @@ fn demo_activity_every(var: Option<String>) -> Option<Duration> {
     Some(Duration::from_secs(seconds))
 }
 
-fn start_activity(simulator: &Simulator) -> Option<ActivityTask> {
+fn start_activity(simulator: &Simulator) -> Option<BackgroundTask> {
     let every = demo_activity_every(std::env::var("SHOPDESK_DEMO_ACTIVITY_SECONDS").ok())?;
     let mut driver = simulator.activity(DEMO_SEED);
     tracing::info!(?every, "demo shop activity on");
-    Some(ActivityTask(tokio::spawn(async move {
+    Some(BackgroundTask(tokio::spawn(async move {
         let mut ticks = tokio::time::interval(every);
         ticks.tick().await;
         loop {
@@ -71,9 +75,10 @@ impl DemoRuntime {
 }
 
 impl App {
-    /// Starts the demo: the simulated shop on loopback, a full sync of it into the database in
-    /// `data_dir`, then the demo mailbox. Running it again on the same folder changes nothing
-    /// (upserts, and mail is de-duplicated by Message-ID).
+    /// Starts the demo and waits for all of it: the simulated shop on loopback, a full sync of
+    /// it into the database in `data_dir`, then the demo mailbox (tests; the window uses
+    /// [`App::launch_demo`], which shows the first copy's progress). Running it again on the
+    /// same folder changes nothing (upserts, and mail is de-duplicated by Message-ID).
     pub async fn start_demo(data_dir: &Path) -> Result<App, AppError> {
         let app = App::start_demo_shop(data_dir).await?;
         app.ingest_demo_mailbox()?;
@@ -87,10 +92,73 @@ impl App {
     /// the first copy by bulk export before this returns, then incremental syncs every 30 s
     /// (`SHOPDESK_DEMO_SYNC_SECONDS` changes it) and a refresh whenever a ticket opens.
     pub async fn start_demo_shop(data_dir: &Path) -> Result<App, AppError> {
+        let (app, sync, actions_client) = App::start_demo_sync(data_dir, None).await?;
+        let status = sync.wait_for_first_copy().await;
+        match status.state {
+            SyncStateView::Synced | SyncStateView::Syncing => {
+                tracing::info!(?status, "demo store synced");
+                // Refunds and other order actions go to the same simulated shop (after the
+                // first copy: the agent's limit is in the shop's currency).
+                app.enable_order_actions(actions_client)?;
+                Ok(app)
+            }
+            _ => Err(AppError::Demo(status.message.unwrap_or_else(|| {
+                "the demo shop could not be copied; start Shopdesk again".to_string()
+            }))),
+        }
+    }
+
+    /// Starts the demo the way a live store starts, without waiting for its data: returns as
+    /// soon as the simulated shop runs and its first copy has started. The copy's progress
+    /// goes to `events` ([`AppEvents::sync_status`], as for a live store: the header shows
+    /// counts, rate and time left); once it is made, order actions are switched on, the demo
+    /// mailbox is filed, and `tickets_changed` tells the window the inbox has its tickets.
+    /// A copy that fails is retried by the runner (the header says so).
+    pub async fn launch_demo(
+        data_dir: &Path,
+        events: Arc<dyn AppEvents>,
+    ) -> Result<Arc<App>, AppError> {
+        let (app, sync, actions_client) =
+            App::start_demo_sync(data_dir, Some(Arc::clone(&events))).await?;
+        let app = Arc::new(app);
+        let copied = sync.first_copy_made();
+        let weak: Weak<App> = Arc::downgrade(&app);
+        let task = tokio::spawn(async move {
+            if !copied.await {
+                return;
+            }
+            // Gone: the demo was left (or the app is closing) before its copy was made.
+            let Some(app) = weak.upgrade() else { return };
+            if let Err(error) = app.finish_demo_setup(actions_client) {
+                tracing::error!(%error, "the demo mailbox could not be set up");
+            }
+            events.tickets_changed();
+        });
+        if let Some(demo) = &app.demo {
+            *demo.setup.lock().unwrap_or_else(|p| p.into_inner()) = Some(BackgroundTask(task));
+        }
+        Ok(app)
+    }
+
+    /// After the first copy: order actions on the simulated shop, and the demo mailbox, which
+    /// is generated from the synced customers and orders.
+    fn finish_demo_setup(&self, actions_client: ShopifyClient) -> Result<(), AppError> {
+        tracing::info!(status = ?self.sync_status(), "demo store synced");
+        self.enable_order_actions(actions_client)?;
+        self.ingest_demo_mailbox()
+    }
+
+    /// The simulated shop on loopback and the sync runner started on it (`events`, when
+    /// given, receive the sync's status from its first step); nothing waited for.
+    async fn start_demo_sync(
+        data_dir: &Path,
+        events: Option<Arc<dyn AppEvents>>,
+    ) -> Result<(App, crate::SyncHandle, ShopifyClient), AppError> {
         let store = open_store(data_dir)?;
-        let simulator = Simulator::start(SimConfig::demo())
-            .await
-            .map_err(|e| AppError::Demo(e.to_string()))?;
+        let simulator =
+            Simulator::start(demo_sim_config(std::env::var("SHOPDESK_DEMO_ORDERS").ok()))
+                .await
+                .map_err(|e| AppError::Demo(e.to_string()))?;
         // The demo shop is on Shopify Plus limits (a 20,000-point bucket restoring 1,000 a
         // second), so the first sync takes a second, not the 20 s a Standard plan would need.
         simulator.set_throttle(PLUS_BUCKET_SIZE, PLUS_RESTORE_RATE);
@@ -105,23 +173,15 @@ impl App {
             Some(DemoRuntime {
                 simulator,
                 _activity: activity,
+                setup: Mutex::new(None),
             }),
         );
+        if let Some(events) = events {
+            app.set_sync_events(events);
+        }
         let actions_client = client.clone();
         let sync = app.start_shopify_sync(client, demo_sync_options()).await?;
-        let status = sync.wait_for_first_copy().await;
-        match status.state {
-            SyncStateView::Synced | SyncStateView::Syncing => {
-                tracing::info!(?status, "demo store synced");
-                // Refunds and other order actions go to the same simulated shop (after the
-                // first copy: the agent's limit is in the shop's currency).
-                app.enable_order_actions(actions_client)?;
-                Ok(app)
-            }
-            _ => Err(AppError::Demo(status.message.unwrap_or_else(|| {
-                "the demo shop could not be copied; start Shopdesk again".to_string()
-            }))),
-        }
+        Ok((app, sync, actions_client))
     }
 
     fn ingest_demo_mailbox(&self) -> Result<(), AppError> {
@@ -141,6 +201,18 @@ impl App {
 
     pub(crate) fn is_demo(&self) -> bool {
         self.demo.is_some()
+    }
+}
+
+/// The demo shop; `SHOPDESK_DEMO_ORDERS` makes it bigger (a third as many customers), to see
+/// a long first copy in the header.
+fn demo_sim_config(orders: Option<String>) -> SimConfig {
+    let demo = SimConfig::demo();
+    match orders.and_then(|v| v.trim().parse::<usize>().ok()) {
+        Some(orders) if orders > demo.orders => {
+            SimConfig::sized(demo.seed, (orders / 3).max(demo.customers), orders)
+        }
+        _ => demo,
     }
 }
 
@@ -239,6 +311,18 @@ fn demo_account(store: &Store) -> Result<MailAccount, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_demo_shop_grows_only_when_asked() {
+        assert_eq!(demo_sim_config(None).orders, 120);
+        assert_eq!(demo_sim_config(Some("a lot".into())).orders, 120);
+        assert_eq!(demo_sim_config(Some("10".into())).orders, 120);
+        let big = demo_sim_config(Some("30000".into()));
+        assert_eq!(
+            (big.orders, big.customers, big.seed),
+            (30_000, 10_000, DEMO_SEED)
+        );
+    }
 
     #[test]
     fn shop_activity_is_off_unless_asked_for() {

@@ -32,7 +32,8 @@ pub use mail_view::{
 };
 pub use order_actions::views::*;
 pub use sync_runner::{
-    SyncHandle, SyncProgressView, SyncRunner, SyncRunnerOptions, SyncStateView, SyncStatusView,
+    OrdersRefreshProblemView, SyncHandle, SyncProgressView, SyncRunner, SyncRunnerOptions,
+    SyncStateView, SyncStatusView,
 };
 pub use views::*;
 

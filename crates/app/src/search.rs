@@ -3,7 +3,7 @@
 
 use shopdesk_store::{SearchKind, Store};
 
-use crate::views::{SearchHitView, SearchKindView};
+use crate::views::{SearchHitView, SearchKindView, SearchResultsView};
 use crate::{App, AppError};
 
 /// How many hits of each kind the store returns.
@@ -11,7 +11,29 @@ const SEARCH_LIMIT: u32 = 50;
 /// How many recent tickets are looked through for a customer's latest one.
 const RECENT_TICKETS: u32 = 2_000;
 
+/// What the search box says while the order and customer index is rebuilt.
+pub const INDEX_REBUILDING_NOTICE: &str = "Order and customer results may be incomplete while \
+     Shopdesk rebuilds their search index after the store import. Messages are searched in full.";
+
 impl App {
+    /// [`App::search`], and whether order and customer hits may be missing because their
+    /// search index is being rebuilt (during and after a bulk import, until it finishes).
+    pub fn search_results(&self, query: &str) -> Result<SearchResultsView, AppError> {
+        let hits = self.search(query)?;
+        let index_rebuilding = !query.trim().is_empty() && self.search_index_rebuilding()?;
+        Ok(SearchResultsView {
+            hits,
+            index_rebuilding,
+            notice: index_rebuilding.then(|| INDEX_REBUILDING_NOTICE.to_string()),
+        })
+    }
+
+    /// The store set the order and customer indexes aside for an import that has not
+    /// finished, or the sync is importing with them set aside.
+    pub fn search_index_rebuilding(&self) -> Result<bool, AppError> {
+        Ok(self.store()?.search_index_rebuilding()? || self.sync_status().search_rebuilding)
+    }
+
     /// Messages, customers and orders matching `query` (each word a prefix), best first.
     /// Message hits are de-duplicated by ticket; customer and order hits carry the customer's
     /// latest ticket. An empty query finds nothing.

@@ -11,10 +11,12 @@
 //! app's reads never wait for them). Stopping at any point is safe: every sync write is one
 //! transaction with its checkpoint, and the next start continues from there.
 
+mod refresh;
 mod slot;
 mod status;
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -29,7 +31,7 @@ use tokio::task::JoinHandle;
 
 use crate::{AppError, AppEvents};
 pub(crate) use slot::SyncSlot;
-pub use status::{SyncProgressView, SyncStateView, SyncStatusView};
+pub use status::{OrdersRefreshProblemView, SyncProgressView, SyncStateView, SyncStatusView};
 
 /// How the runner syncs. The defaults suit a live store; the demo and tests shorten the waits.
 #[derive(Debug, Clone)]
@@ -79,6 +81,8 @@ impl SyncRunner {
             status,
             events,
             refreshes: watch::channel(0).0,
+            copied: watch::channel(false).0,
+            refresh_problems: refresh::RefreshProblems::default(),
         });
         let (stop, stopped) = watch::channel(false);
         let wake = Arc::new(Notify::new());
@@ -92,7 +96,7 @@ impl SyncRunner {
                 Arc::clone(&wake),
                 stopped.clone(),
             )),
-            tokio::spawn(run_refreshes(
+            tokio::spawn(refresh::run_refreshes(
                 Arc::clone(&shared),
                 refresh_store,
                 client,
@@ -176,6 +180,26 @@ impl SyncHandle {
         *self.inner.shared.refreshes.borrow()
     }
 
+    /// Why the last refresh of this customer's orders failed, until a refresh of them (or a
+    /// sync of the store) succeeds.
+    pub fn orders_refresh_problem(&self, customer_id: &str) -> Option<OrdersRefreshProblemView> {
+        self.inner.shared.refresh_problems.get(customer_id)
+    }
+
+    /// Resolves to `true` once the store holds a complete first copy (made by this runner or
+    /// an earlier run), or to `false` if the runner stops first. It holds no handle, so it
+    /// does not keep the runner alive.
+    pub fn first_copy_made(&self) -> impl Future<Output = bool> + Send + 'static {
+        let mut copied = self.inner.shared.copied.subscribe();
+        let mut stop = self.inner.stop.subscribe();
+        async move {
+            tokio::select! {
+                done = copied.wait_for(|copied| *copied) => done.is_ok(),
+                () = stopped(&mut stop) => false,
+            }
+        }
+    }
+
     /// Waits until `count` customer refreshes have finished.
     pub async fn wait_for_refreshes(&self, count: u64) {
         let mut finished = self.inner.shared.refreshes.subscribe();
@@ -216,6 +240,9 @@ struct Shared {
     status: watch::Sender<SyncStatusView>,
     events: Arc<dyn AppEvents>,
     refreshes: watch::Sender<u64>,
+    /// The store holds a complete first copy.
+    copied: watch::Sender<bool>,
+    refresh_problems: refresh::RefreshProblems,
 }
 
 impl Shared {
@@ -285,6 +312,7 @@ async fn run_syncs(
             }
         }
     }
+    shared.copied.send_replace(true);
     let scheduler = SyncScheduler {
         interval: options.interval,
         options: options.incremental,
@@ -362,7 +390,9 @@ fn on_incremental(shared: &Shared, event: SyncEvent) {
                 + report.orders.records
                 + report.deleted_orders.records
                 + report.deleted_customers.records;
-            if changed > 0 {
+            // Every local copy is fresh again: a failed customer refresh no longer applies.
+            let cleared = shared.refresh_problems.clear_all();
+            if changed > 0 || cleared {
                 shared.events.tickets_changed();
             }
         }
@@ -399,37 +429,4 @@ fn needs_first_copy(store: &Store) -> Result<bool, shopdesk_store::StoreError> {
         }
     }
     Ok(false)
-}
-
-/// Refreshes customers as they are asked for, one at a time, until stopped.
-async fn run_refreshes(
-    shared: Arc<Shared>,
-    mut store: Store,
-    client: ShopifyClient,
-    mut requests: mpsc::UnboundedReceiver<String>,
-    mut stop: watch::Receiver<bool>,
-) {
-    loop {
-        let customer_id = tokio::select! {
-            next = requests.recv() => match next {
-                Some(id) => id,
-                None => return,
-            },
-            () = stopped(&mut stop) => return,
-        };
-        let refresh = shopdesk_sync::refresh_customer_orders(&client, &mut store, &customer_id);
-        let result = tokio::select! {
-            result = refresh => result,
-            () = stopped(&mut stop) => return,
-        };
-        match result {
-            Ok(report) => {
-                tracing::debug!(%customer_id, orders = report.orders, "customer refreshed");
-                shared.events.tickets_changed();
-            }
-            // The ticket shows the local copy; the scheduled sync brings the rest later.
-            Err(error) => tracing::warn!(%customer_id, %error, "customer refresh failed"),
-        }
-        shared.refreshes.send_modify(|done| *done += 1);
-    }
 }

@@ -45,9 +45,12 @@ impl App {
                 }
             }
         }
-        // Shown from the local copy now; the panel reloads when the refresh lands.
+        // Shown from the local copy now; the panel reloads when the refresh lands (or fails:
+        // then it says the orders are the local copy).
+        let mut orders_refresh = None;
         if let (Some(customer), Some(sync)) = (&customer, self.sync.handle()) {
             sync.refresh_customer(&customer.id);
+            orders_refresh = sync.orders_refresh_problem(&customer.id);
         }
         let mut messages = Vec::new();
         for message in store.messages_for_ticket(ticket_id)? {
@@ -62,6 +65,7 @@ impl App {
             messages,
             customer: customer.as_ref().map(CustomerView::from),
             orders,
+            orders_refresh,
         })
     }
 }

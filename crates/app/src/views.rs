@@ -116,6 +116,11 @@ pub struct TicketView {
     pub customer: Option<CustomerView>,
     /// The orders the ticket mentions first, then the customer's others, newest first.
     pub orders: Vec<OrderView>,
+    /// The last refresh of the customer's orders from Shopify failed: `orders` is the local
+    /// copy. Absent once a refresh (or a sync) succeeds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub orders_refresh: Option<crate::sync_runner::OrdersRefreshProblemView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

@@ -13,6 +13,7 @@
 //! ```
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock};
 
 use tokio::sync::oneshot;
@@ -60,6 +61,10 @@ pub struct SimConfig {
     pub shop_name: String,
     /// The shop currency, an ISO 4217 code.
     pub currency: String,
+    /// Where bulk operation results go, in a `shopdesk-sim-bulk-*` folder of their own that
+    /// the simulator removes when dropped; `None` is the system temp dir. Starting a simulator
+    /// also removes the folders there whose simulator's process is gone.
+    pub bulk_parent_dir: Option<PathBuf>,
 }
 
 impl SimConfig {
@@ -72,6 +77,7 @@ impl SimConfig {
             access_token: "shpat_demo_0000000000000000000000000000".into(),
             shop_name: "Northwind Coffee Co.".into(),
             currency: "EUR".into(),
+            bulk_parent_dir: None,
         }
     }
 
@@ -97,6 +103,15 @@ pub enum SimError {
     },
     #[error("the schema could not be loaded: {0}")]
     Schema(String),
+    #[error(
+        "could not create the bulk operations folder in {}: {source}; \
+         make that folder writable or set SimConfig::bulk_parent_dir to one that is",
+        parent.display()
+    )]
+    BulkFolder {
+        parent: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// A running simulator. Dropping it without [`Simulator::shutdown`] leaves the server running
@@ -122,11 +137,16 @@ impl Simulator {
 
     /// Seeds the store and serves it on `address` (port 0 picks a free one).
     pub async fn start_on(config: SimConfig, address: SocketAddr) -> Result<Simulator, SimError> {
-        // Seeding a large store and parsing the schema are CPU work: keep them off the reactor.
+        // Seeding a large store, parsing the schema and sweeping the temp dir are blocking
+        // work: keep them off the reactor.
         let seed_config = config.clone();
-        let shop = tokio::task::spawn_blocking(move || {
+        let (shop, bulk_folder) = tokio::task::spawn_blocking(move || {
             shopdesk_shopify_schema::schema();
-            seed_shop(&seed_config)
+            let shop = seed_shop(&seed_config)?;
+            let parent = (seed_config.bulk_parent_dir.clone()).unwrap_or_else(std::env::temp_dir);
+            let folder = bulk::folder::BulkFolder::create(&parent)
+                .map_err(|source| SimError::BulkFolder { parent, source })?;
+            Ok::<_, SimError>((shop, folder))
         })
         .await
         .map_err(|e| SimError::Schema(e.to_string()))??;
@@ -141,7 +161,7 @@ impl Simulator {
         let bucket = Arc::new(Mutex::new(throttle::LeakyBucket::default()));
         let faults = Arc::new(Faults::default());
         let counters = Arc::new(faults::Counters::default());
-        let bulk = bulk::BulkOperations::new(shop.clone(), format!("http://{address}"));
+        let bulk = bulk::BulkOperations::new(shop.clone(), format!("http://{address}"), bulk_folder);
         // Tokens expire on the bulk operations' clock: one simulated clock for the shop.
         let clock = bulk.clone();
         let auth = Arc::new(oauth::Auth::new(

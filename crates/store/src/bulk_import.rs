@@ -12,7 +12,8 @@ mod deferred;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
-use crate::commerce::{insert_line_item, insert_line_item_sql, upsert_customer, upsert_order};
+use crate::commerce::upsert_customer;
+use crate::order_writer::{insert_line_item, insert_line_item_sql, OrderWriter};
 use crate::sync_state::{write_checkpoint, SyncCheckpoint};
 use crate::{CustomerRecord, LineItemRecord, OrderRecord, Result, Store};
 
@@ -126,29 +127,38 @@ impl Store {
         state: &BulkImportState,
     ) -> Result<()> {
         let tx = self.conn_mut().transaction()?;
-        for order in orders {
-            upsert_order(&tx, order)?;
-        }
-        // REPLACE only guards against an item id an earlier sync stored under another order.
-        let place = insert_line_item_sql!("INSERT OR REPLACE", "line_items", "position");
-        for placed in line_items {
-            insert_line_item(
-                &tx,
-                place,
-                &placed.order_id,
-                placed.seq as i64,
-                &placed.item,
-            )?;
-        }
-        let stage = insert_line_item_sql!("INSERT OR REPLACE", "bulk_import_line_items", "seq");
-        for staged in staged {
-            insert_line_item(
-                &tx,
-                stage,
-                &staged.order_id,
-                staged.seq as i64,
-                &staged.item,
-            )?;
+        {
+            let mut writer = OrderWriter::new(&tx)?;
+            for order in orders {
+                writer.write(order)?;
+            }
+            // REPLACE only guards against an item id an earlier sync stored under another order.
+            let mut place = tx.prepare_cached(insert_line_item_sql!(
+                "INSERT OR REPLACE",
+                "line_items",
+                "position"
+            ))?;
+            for placed in line_items {
+                insert_line_item(
+                    &mut place,
+                    &placed.order_id,
+                    placed.seq as i64,
+                    &placed.item,
+                )?;
+            }
+            let mut stage = tx.prepare_cached(insert_line_item_sql!(
+                "INSERT OR REPLACE",
+                "bulk_import_line_items",
+                "seq"
+            ))?;
+            for staged in staged {
+                insert_line_item(
+                    &mut stage,
+                    &staged.order_id,
+                    staged.seq as i64,
+                    &staged.item,
+                )?;
+            }
         }
         write_state(&tx, state)?;
         tx.commit()?;

@@ -3,6 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use shopdesk_money::{Currency, Money};
 
+use crate::order_writer::OrderWriter;
 use crate::sync_state::{write_checkpoint, SyncCheckpoint};
 use crate::{
     CustomerRecord, FulfillmentRecord, LineItemRecord, OrderRecord, RefundRecord, Result,
@@ -71,8 +72,11 @@ impl Store {
         checkpoint: Option<&SyncCheckpoint>,
     ) -> Result<()> {
         let tx = self.conn_mut().transaction()?;
-        for order in orders {
-            upsert_order(&tx, order)?;
+        {
+            let mut writer = OrderWriter::new(&tx)?;
+            for order in orders {
+                writer.write(order)?;
+            }
         }
         if let Some(checkpoint) = checkpoint {
             write_checkpoint(&tx, checkpoint)?;
@@ -391,186 +395,6 @@ fn order_header_from_row(r: &Row<'_>) -> rusqlite::Result<Result<OrderRecord>> {
         })
     })();
     Ok(header)
-}
-
-/// The SQL that inserts a line item into `$table` (`line_items`, or the bulk import's staging
-/// table), whose ordering column is `$position`. Its parameters are always those of
-/// [`insert_line_item`].
-macro_rules! insert_line_item_sql {
-    ($verb:literal, $table:literal, $position:literal) => {
-        concat!(
-            $verb,
-            " INTO ",
-            $table,
-            " (id, order_id, ",
-            $position,
-            ", name, sku, variant_title, quantity, current_quantity, refundable_quantity,
-             unfulfilled_quantity, unit_price_amount, currency_code, variant_id, product_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-        )
-    };
-}
-pub(crate) use insert_line_item_sql;
-
-/// Writes one line item with `sql` from [`insert_line_item_sql`] (a cached statement).
-pub(crate) fn insert_line_item(
-    tx: &Transaction<'_>,
-    sql: &str,
-    order_id: &str,
-    position: i64,
-    item: &LineItemRecord,
-) -> Result<()> {
-    tx.prepare_cached(sql)?.execute(params![
-        item.id,
-        order_id,
-        position,
-        item.name,
-        item.sku,
-        item.variant_title,
-        item.quantity,
-        item.current_quantity,
-        item.refundable_quantity,
-        item.unfulfilled_quantity,
-        item.unit_price.amount.to_string(),
-        item.unit_price.currency.code(),
-        item.variant_id,
-        item.product_id,
-    ])?;
-    Ok(())
-}
-
-pub(crate) fn upsert_order(tx: &Transaction<'_>, o: &OrderRecord) -> Result<()> {
-    let currency = o.total.currency;
-    for (what, money) in [
-        ("subtotal", &o.subtotal),
-        ("shipping", &o.shipping),
-        ("tax", &o.tax),
-        ("current total", &o.current_total),
-        ("refunded", &o.refunded),
-    ] {
-        if money.currency != currency {
-            return Err(StoreError::Corrupt {
-                what: "order amounts",
-                detail: format!(
-                    "order {}: {what} is in {} but the total is in {currency}",
-                    o.name, money.currency
-                ),
-            });
-        }
-    }
-    // ON CONFLICT DO UPDATE keeps the rowid, which the full-text index points at.
-    let changed = tx
-        .prepare_cached(
-            "INSERT INTO orders (id, shop_id, customer_id, name, email, created_at, processed_at,
-             updated_at, cancelled_at, cancel_reason, closed_at, financial_status,
-             fulfillment_status, currency_code, presentment_currency_code, subtotal_amount,
-             shipping_amount, tax_amount, total_amount, current_total_amount, refunded_amount,
-             presentment_total_amount, note, tags, shipping_address, status_page_url)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
-         ON CONFLICT(id) DO UPDATE SET shop_id = excluded.shop_id,
-             customer_id = excluded.customer_id, name = excluded.name, email = excluded.email,
-             created_at = excluded.created_at, processed_at = excluded.processed_at,
-             updated_at = excluded.updated_at, cancelled_at = excluded.cancelled_at,
-             cancel_reason = excluded.cancel_reason, closed_at = excluded.closed_at,
-             financial_status = excluded.financial_status,
-             fulfillment_status = excluded.fulfillment_status,
-             currency_code = excluded.currency_code,
-             presentment_currency_code = excluded.presentment_currency_code,
-             subtotal_amount = excluded.subtotal_amount,
-             shipping_amount = excluded.shipping_amount, tax_amount = excluded.tax_amount,
-             total_amount = excluded.total_amount,
-             current_total_amount = excluded.current_total_amount,
-             refunded_amount = excluded.refunded_amount,
-             presentment_total_amount = excluded.presentment_total_amount,
-             note = excluded.note, tags = excluded.tags,
-             shipping_address = excluded.shipping_address,
-             status_page_url = excluded.status_page_url
-         WHERE excluded.updated_at >= orders.updated_at",
-        )?
-        .execute(params![
-            o.id,
-            o.shop_id,
-            o.customer_id,
-            o.name,
-            o.email,
-            o.created_at,
-            o.processed_at,
-            o.updated_at,
-            o.cancelled_at,
-            o.cancel_reason,
-            o.closed_at,
-            o.financial_status,
-            o.fulfillment_status,
-            currency.code(),
-            o.presentment_currency.code(),
-            o.subtotal.amount.to_string(),
-            o.shipping.amount.to_string(),
-            o.tax.amount.to_string(),
-            o.total.amount.to_string(),
-            o.current_total.amount.to_string(),
-            o.refunded.amount.to_string(),
-            o.presentment_total.amount.to_string(),
-            o.note,
-            o.tags.join(", "),
-            o.shipping_address.as_ref().map(|a| a.to_string()),
-            o.status_page_url,
-        ])?;
-    // An older version (a page read before a later change was written) never replaces a
-    // newer one: the guard above left the row alone, so its children stay too.
-    if changed == 0 {
-        return Ok(());
-    }
-
-    for table in ["line_items", "fulfillments", "refunds"] {
-        tx.prepare_cached(&format!("DELETE FROM {table} WHERE order_id = ?1"))?
-            .execute([&o.id])?;
-    }
-    for (position, item) in o.line_items.iter().enumerate() {
-        insert_line_item(
-            tx,
-            insert_line_item_sql!("INSERT", "line_items", "position"),
-            &o.id,
-            position as i64,
-            item,
-        )?;
-    }
-    let mut insert_fulfillment = tx.prepare_cached(
-        "INSERT INTO fulfillments (id, order_id, status, display_status, created_at, delivered_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    let mut insert_tracking = tx.prepare_cached(
-        "INSERT INTO fulfillment_tracking (fulfillment_id, position, company, number, url)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for f in &o.fulfillments {
-        insert_fulfillment.execute(params![
-            f.id,
-            o.id,
-            f.status,
-            f.display_status,
-            f.created_at,
-            f.delivered_at
-        ])?;
-        for (position, t) in f.tracking.iter().enumerate() {
-            insert_tracking.execute(params![f.id, position as i64, t.company, t.number, t.url])?;
-        }
-    }
-    let mut insert_refund = tx.prepare_cached(
-        "INSERT INTO refunds (id, order_id, created_at, note, amount, currency_code)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    for r in &o.refunds {
-        insert_refund.execute(params![
-            r.id,
-            o.id,
-            r.created_at,
-            r.note,
-            r.amount.amount.to_string(),
-            r.amount.currency.code()
-        ])?;
-    }
-    Ok(())
 }
 
 fn split_tags(tags: &str) -> Vec<String> {

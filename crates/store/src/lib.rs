@@ -18,6 +18,7 @@ mod mail_extras;
 mod mailbox_state;
 mod migrations;
 mod order_actions;
+mod order_writer;
 mod outbox;
 mod records;
 mod search;
@@ -70,6 +71,9 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Room for every statement the store prepares (the default 16 makes the busiest
+        // paths, an order and its children, re-prepare each other's statements).
+        conn.set_prepared_statement_cache_capacity(64);
         // Several connections write (the app, the background syncs): a deferred transaction
         // that reads first and then writes fails at once with SQLITE_BUSY when another
         // connection committed in between, whatever the busy timeout. An immediate one takes

@@ -220,9 +220,17 @@ impl MethodSummary for shopdesk_sync::ResourceReport {
     fn method_summary(&self) -> String {
         match &self.method {
             shopdesk_sync::SyncMethod::Bulk {
-                lines, line_items, ..
+                lines,
+                line_items,
+                writing,
+                waiting,
+                ..
             } => {
-                format!("bulk: {lines} lines, {line_items} line items")
+                format!(
+                    "bulk: {lines} lines, {line_items} line items; writer busy {:.2} s, waiting for parsed batches {:.2} s",
+                    writing.as_secs_f64(),
+                    waiting.as_secs_f64()
+                )
             }
             other => format!("{other:?}"),
         }

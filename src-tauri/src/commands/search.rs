@@ -1,6 +1,7 @@
-//! The search box: messages, customers and orders, each hit tied to the ticket it opens.
+//! The search box: messages, customers and orders, each hit tied to the ticket it opens, and
+//! whether order and customer hits may be missing while their index is rebuilt.
 
-use shopdesk_app::SearchHitView;
+use shopdesk_app::SearchResultsView;
 
 use crate::commands::with_app;
 use crate::error::CommandError;
@@ -10,6 +11,6 @@ use crate::state::Shell;
 pub async fn search(
     shell: tauri::State<'_, Shell>,
     query: String,
-) -> Result<Vec<SearchHitView>, CommandError> {
-    with_app(&shell, move |app| app.search(&query)).await
+) -> Result<SearchResultsView, CommandError> {
+    with_app(&shell, move |app| app.search_results(&query)).await
 }

@@ -72,8 +72,9 @@ export function install(): void {
         case "demo_info":
           return null;
         case "replies":
-        case "search":
           return [];
+        case "search":
+          return { hits: [], indexRebuilding: false, notice: null };
         default:
           return null;
       }

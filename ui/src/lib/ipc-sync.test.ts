@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { SyncStatusView } from "./bindings/SyncStatusView";
-import { formatCount, formatEta, formatRate, syncedAgo, syncLine } from "./ipc-sync";
+import type { OrdersRefreshProblemView } from "./bindings/OrdersRefreshProblemView";
+import { formatCount, formatEta, formatRate, localCopyTime, ordersRefreshNote, searchNotice, syncedAgo, syncLine } from "./ipc-sync";
 
 const now = new Date("2026-11-29T14:00:00Z");
 const base: SyncStatusView = {
@@ -97,5 +98,38 @@ describe("syncLine", () => {
       title: "Access denied. Not synced yet.",
     });
     expect(syncLine({ ...base, state: "stopped" }, now)?.tone).toBe("muted");
+  });
+});
+
+describe("ordersRefreshNote", () => {
+  const utc = { locale: "en-US", timeZone: "UTC" };
+  const problem: OrdersRefreshProblemView = {
+    offline: true,
+    reason: "Shopify answered HTTP 503.",
+    localCopyFrom: "2026-11-29T13:55:00Z",
+    failedAt: "2026-11-29T13:59:00Z",
+  };
+
+  it("says the orders are the local copy, from when, and why", () => {
+    const note = ordersRefreshNote(problem, now, utc);
+    expect(note.text).toBe(
+      "Couldn't refresh this customer's orders from Shopify (offline?). Showing the local copy from 1:55 PM.",
+    );
+    expect(note.title).toContain("Shopify answered HTTP 503.");
+  });
+
+  it("names the day of an older copy, and does without a time it doesn't know", () => {
+    expect(localCopyTime("2026-11-28T09:30:00Z", now, utc)).toBe("Nov 28, 2026, 9:30 AM");
+    const refused = ordersRefreshNote({ ...problem, offline: false, localCopyFrom: null }, now, utc);
+    expect(refused.text).toBe("Couldn't refresh this customer's orders from Shopify. Showing the local copy.");
+  });
+});
+
+describe("searchNotice", () => {
+  it("speaks only while the order and customer index is rebuilt", () => {
+    const notice = "Order and customer results may be incomplete while Shopdesk rebuilds their search index after the store import. Messages are searched in full.";
+    expect(searchNotice({ hits: [], indexRebuilding: true, notice })).toBe(notice);
+    expect(searchNotice({ hits: [], indexRebuilding: false, notice: null })).toBeNull();
+    expect(searchNotice(null)).toBeNull();
   });
 });

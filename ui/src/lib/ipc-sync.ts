@@ -2,8 +2,11 @@
 // Pure functions (everything but `syncIpc`) are tested in ipc-sync.test.ts.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { OrdersRefreshProblemView } from "./bindings/OrdersRefreshProblemView";
+import type { SearchResultsView } from "./bindings/SearchResultsView";
 import type { SyncProgressView } from "./bindings/SyncProgressView";
 import type { SyncStatusView } from "./bindings/SyncStatusView";
+import { formatDateTime, type DateOptions } from "./format";
 
 /** The shell emits this whenever the sync changes state or makes progress. */
 export const SYNC_STATUS_EVENT = "sync-status";
@@ -131,4 +134,35 @@ function baseLine(status: SyncStatusView, now: Date): SyncLine | null {
     case "stopped":
       return { text: "Sync stopped", tone: "muted", title: last };
   }
+}
+
+/** The customer panel's note when the on-open refresh of the customer's orders failed. */
+export interface RefreshNote {
+  text: string;
+  title: string;
+}
+
+/** A time of today reads "2:05 PM"; another day's "Nov 28, 2026, 2:05 PM". */
+export function localCopyTime(iso: string, now: Date, opts: DateOptions = {}): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const day = (d: Date): string =>
+    new Intl.DateTimeFormat("en-CA", { timeZone: opts.timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+  if (day(at) !== day(now)) return formatDateTime(iso, opts);
+  return new Intl.DateTimeFormat(opts.locale, { hour: "numeric", minute: "2-digit", timeZone: opts.timeZone }).format(at);
+}
+
+/** "Couldn't refresh this customer's orders from Shopify (offline?). Showing the local copy from 2:05 PM." */
+export function ordersRefreshNote(problem: OrdersRefreshProblemView, now: Date, opts: DateOptions = {}): RefreshNote {
+  const why = problem.offline ? " (offline?)" : "";
+  const from = problem.localCopyFrom ? ` from ${localCopyTime(problem.localCopyFrom, now, opts)}` : "";
+  return {
+    text: `Couldn't refresh this customer's orders from Shopify${why}. Showing the local copy${from}.`,
+    title: `${problem.reason} The orders update at the next successful sync, or when the ticket is opened again.`,
+  };
+}
+
+/** What the search box says about its results: only while order and customer hits may be missing. */
+export function searchNotice(results: SearchResultsView | null): string | null {
+  return results?.indexRebuilding ? (results.notice ?? "Order and customer results may be incomplete while the search index is rebuilt.") : null;
 }

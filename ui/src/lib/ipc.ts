@@ -6,7 +6,7 @@ import type { AppStatus } from "./bindings/AppStatus";
 import type { CommandError } from "./bindings/CommandError";
 import type { DemoInfo } from "./bindings/DemoInfo";
 import type { ReplyView } from "./bindings/ReplyView";
-import type { SearchHitView } from "./bindings/SearchHitView";
+import type { SearchResultsView } from "./bindings/SearchResultsView";
 import type { TicketSummary } from "./bindings/TicketSummary";
 import type { TicketView } from "./bindings/TicketView";
 
@@ -38,7 +38,7 @@ export const ipc = {
   replies: (ticketId: number): Promise<ReplyView[]> => invoke<ReplyView[]>("replies", { ticketId }),
   cancelReply: (replyId: number): Promise<ReplyView> => invoke<ReplyView>("cancel_reply", { replyId }),
   retryReply: (replyId: number): Promise<ReplyView> => invoke<ReplyView>("retry_reply", { replyId }),
-  search: (query: string): Promise<SearchHitView[]> => invoke<SearchHitView[]>("search", { query }),
+  search: (query: string): Promise<SearchResultsView> => invoke<SearchResultsView>("search", { query }),
   onTicketsChanged: (handler: () => void): Promise<UnlistenFn> =>
     listen<null>(TICKETS_CHANGED_EVENT, () => handler()),
   onOpenTicket: (handler: (ticketId: number) => void): Promise<UnlistenFn> =>

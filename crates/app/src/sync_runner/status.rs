@@ -69,6 +69,23 @@ pub struct SyncStatusView {
     pub search_rebuilding: bool,
 }
 
+/// The last refresh of a customer's orders from Shopify failed: the customer panel shows the
+/// local copy and says so, until a refresh (or a sync) succeeds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OrdersRefreshProblemView {
+    /// Shopify could not be reached (network, 5xx, throttling); otherwise Shopify refused.
+    pub offline: bool,
+    /// What went wrong, as a sentence (the panel's tooltip).
+    pub reason: String,
+    /// When the local copy of these orders was last brought up to date in this run (RFC 3339
+    /// UTC): the customer's last refresh, else the last sync; `null` when not known.
+    pub local_copy_from: Option<String>,
+    /// When the refresh failed (RFC 3339 UTC).
+    pub failed_at: String,
+}
+
 impl SyncStatusView {
     pub fn idle() -> Self {
         SyncStatusView {
@@ -193,7 +210,7 @@ pub(crate) fn failure_of(
 }
 
 /// Error messages are sentences; make sure one ends like one before more text follows it.
-fn sentence(error: &SyncError) -> String {
+pub(crate) fn sentence(error: &SyncError) -> String {
     let text = error.to_string();
     if text.ends_with(['.', '!', '?']) {
         text

@@ -27,3 +27,17 @@ pub struct SearchHitView {
     #[ts(type = "number | null")]
     pub ticket_id: Option<i64>,
 }
+
+/// What the search box receives: the hits, and whether order and customer hits may be missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SearchResultsView {
+    pub hits: Vec<SearchHitView>,
+    /// The search index of orders and customers is being rebuilt (a bulk import is running or
+    /// was interrupted): order and customer hits may be missing. Messages are always searched
+    /// in full.
+    pub index_rebuilding: bool,
+    /// What the search box says while `index_rebuilding`, as a sentence.
+    pub notice: Option<String>,
+}

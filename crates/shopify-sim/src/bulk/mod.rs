@@ -7,18 +7,23 @@
 //!   normal resolvers) and writes the lines, children as separate lines with `__parentId`;
 //! - [`resolvers`]: the GraphQL objects (`BulkOperation`, payloads, `bulkOperations`);
 //! - [`download`]: the file's URL, with HTTP Range support and an injectable broken download.
+//! - [`folder`]: the simulator's own folder for those files, and the sweep of folders whose
+//!   simulator was killed before it could remove them.
 //!
 //! Test hooks live on [`BulkOperations`] (`Simulator::bulk()`): pause operations, change the
 //! order of lines, fail operations or downloads, move the clock past the URL's 7 days.
 
 pub(crate) mod download;
 mod flatten;
+pub(crate) mod folder;
 mod query;
 pub(crate) mod resolvers;
 mod runner;
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
+
+use folder::BulkFolder;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
@@ -156,7 +161,8 @@ struct Inner {
 pub struct BulkOperations {
     shop: Arc<RwLock<ShopState>>,
     base_url: String,
-    dir: PathBuf,
+    /// The JSONL files; removed with it (or by a later simulator's sweep, if the process dies).
+    folder: BulkFolder,
     runtime: tokio::runtime::Handle,
     paused: AtomicBool,
     inner: Mutex<Inner>,
@@ -164,16 +170,15 @@ pub struct BulkOperations {
 
 impl BulkOperations {
     /// Must be called inside a Tokio runtime: operations run on its blocking pool.
-    pub(crate) fn new(shop: Arc<RwLock<ShopState>>, base_url: String) -> Arc<BulkOperations> {
-        let dir = std::env::temp_dir().join(format!(
-            "shopdesk-sim-bulk-{}-{:016x}",
-            std::process::id(),
-            rand::random::<u64>()
-        ));
+    pub(crate) fn new(
+        shop: Arc<RwLock<ShopState>>,
+        base_url: String,
+        folder: BulkFolder,
+    ) -> Arc<BulkOperations> {
         Arc::new(BulkOperations {
             shop,
             base_url,
-            dir,
+            folder,
             runtime: tokio::runtime::Handle::current(),
             paused: AtomicBool::new(false),
             inner: Mutex::new(Inner {
@@ -373,7 +378,7 @@ impl BulkOperations {
     }
 
     fn file_path(&self, token: &str) -> PathBuf {
-        self.dir.join(format!("{token}.jsonl"))
+        self.folder.path().join(format!("{token}.jsonl"))
     }
 
     /// Applies `change` to the stored operation.
@@ -386,13 +391,6 @@ impl BulkOperations {
 
     fn is_paused(&self) -> bool {
         self.paused.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for BulkOperations {
-    fn drop(&mut self) {
-        // The files are the simulator's alone; a failure leaves a folder in the temp dir.
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

@@ -161,10 +161,9 @@ struct Output {
 }
 
 impl Output {
+    /// The folder exists while the simulator does; a job that starts after the simulator was
+    /// dropped fails here rather than recreate a folder no one would remove.
     fn create(path: &PathBuf, order: LineOrder) -> std::io::Result<Output> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         let parents = if order == LineOrder::ChildrenFirst {
             let parents_path = path.with_extension("parents");
             let file = BufWriter::new(File::create(&parents_path)?);

@@ -9,7 +9,7 @@
 //! is the set of order ids written (8 bytes an order).
 
 use std::collections::HashSet;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use shopdesk_shopify::bulk::lines::{parse_customers_line, parse_orders_line, OrderExportLine};
 use shopdesk_shopify::bulk::{BulkDownload, DownloadPosition};
@@ -50,6 +50,8 @@ pub(crate) struct FileImport {
     /// Line items written straight into place (the others were staged).
     pub placed_line_items: u64,
     pub download_resumes: u32,
+    pub writing: Duration,
+    pub waiting: Duration,
 }
 
 /// Reads the file from `state`'s position to its end, writing batches and moving `state`.
@@ -87,8 +89,15 @@ pub(crate) async fn import_file(
     // straight into place: the order line will not come again and delete them.
     let mut written: HashSet<u64> = HashSet::new();
     let mut placed_line_items = 0u64;
-    while let Some(message) = receiver.recv().await {
+    let (mut writing, mut waiting) = (Duration::ZERO, Duration::ZERO);
+    loop {
+        let wait_started = Instant::now();
+        let Some(message) = receiver.recv().await else {
+            break;
+        };
+        waiting += wait_started.elapsed();
         let batch = message?;
+        let write_started = Instant::now();
         state.lines_done = batch.end.line;
         state.bytes_done = batch.end.byte;
         state.records_done += batch.records();
@@ -108,6 +117,7 @@ pub(crate) async fn import_file(
             }
             BulkExport::Customers => store.write_bulk_customers(&batch.customers, state)?,
         }
+        writing += write_started.elapsed();
         for error in batch.rejected {
             tracing::warn!(%error, "bulk record skipped");
             rejected.push(error.into());
@@ -146,6 +156,8 @@ pub(crate) async fn import_file(
         lines: state.lines_done,
         placed_line_items,
         download_resumes,
+        writing,
+        waiting,
     })
 }
 

@@ -11,6 +11,8 @@
 mod import;
 mod report;
 
+use std::time::Duration;
+
 use shopdesk_shopify::bulk::{BulkExport, DownloadPosition, PollPolicy};
 use shopdesk_shopify::{BulkError, ShopifyClient};
 use shopdesk_store::{BulkImportState, Store, SyncCheckpoint};
@@ -351,9 +353,9 @@ impl ResourceSync<'_> {
                 })
             })?;
         let records_before = state.records_done;
-        let (lines, placed, download_resumes) = match &operation.url {
+        let (lines, placed, download_resumes, writing, waiting) = match &operation.url {
             // Shopify gives no file when the export found nothing.
-            None => (0, 0, 0),
+            None => (0, 0, 0, Duration::ZERO, Duration::ZERO),
             Some(url) => {
                 let from = DownloadPosition {
                     line: state.lines_done,
@@ -376,7 +378,13 @@ impl ResourceSync<'_> {
                     progress,
                 )
                 .await?;
-                (done.lines, done.placed_line_items, done.download_resumes)
+                (
+                    done.lines,
+                    done.placed_line_items,
+                    done.download_resumes,
+                    done.writing,
+                    done.waiting,
+                )
             }
         };
         let finish = store
@@ -398,6 +406,8 @@ impl ResourceSync<'_> {
                 orphan_line_items: finish.orphans,
                 resumed,
                 download_resumes,
+                writing,
+                waiting,
             },
             records: state.records_done - records_before,
         })

@@ -65,6 +65,10 @@ pub enum SyncMethod {
         resumed: bool,
         /// Times the download reconnected (a broken connection, or a resumed run).
         download_resumes: u32,
+        /// Time this run spent writing batches to the store, and waiting for the next parsed
+        /// batch: which side of the import bounds it.
+        writing: Duration,
+        waiting: Duration,
     },
     /// Paginated queries, because bulk was refused or failed.
     Paginated { reason: String, pass: PassReport },

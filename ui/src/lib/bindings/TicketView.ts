@@ -2,10 +2,16 @@
 import type { CustomerView } from "./CustomerView";
 import type { MessageView } from "./MessageView";
 import type { OrderView } from "./OrderView";
+import type { OrdersRefreshProblemView } from "./OrdersRefreshProblemView";
 import type { TicketSummary } from "./TicketSummary";
 
 export type TicketView = { ticket: TicketSummary, messages: Array<MessageView>, customer: CustomerView | null, 
 /**
  * The orders the ticket mentions first, then the customer's others, newest first.
  */
-orders: Array<OrderView>, };
+orders: Array<OrderView>, 
+/**
+ * The last refresh of the customer's orders from Shopify failed: `orders` is the local
+ * copy. Absent once a refresh (or a sync) succeeds.
+ */
+ordersRefresh?: OrdersRefreshProblemView, };
