@@ -103,7 +103,7 @@ impl<'d> CostModel<'d> {
                     None => 0,
                 },
             })
-            .sum()
+            .fold(0, u64::saturating_add)
     }
 
     fn children(fields: &[&'d Node<Field>]) -> Vec<&'d SelectionSet> {
@@ -125,14 +125,20 @@ impl<'d> CostModel<'d> {
         let children = Self::children(fields);
         if is_connection(type_name) {
             return match data {
-                None => 2 + self.page_size(field) * self.connection_node_cost(&children, None),
+                // Saturating: absurd page sizes cost "too much", not an overflow panic.
+                None => self
+                    .page_size(field)
+                    .saturating_mul(self.connection_node_cost(&children, None))
+                    .saturating_add(2),
                 Some(Value::Null) => 0,
                 Some(connection) => 2 + self.connection_node_cost(&children, Some(connection)),
             };
         }
         if ty.is_list() {
             return match data {
-                None => self.list_size(field) * (1 + self.set_cost(&children, None)),
+                None => self
+                    .list_size(field)
+                    .saturating_mul(self.set_cost(&children, None).saturating_add(1)),
                 Some(Value::Array(items)) => items
                     .iter()
                     .filter(|item| !item.is_null())
@@ -142,7 +148,7 @@ impl<'d> CostModel<'d> {
             };
         }
         match data {
-            None => 1 + self.set_cost(&children, None),
+            None => self.set_cost(&children, None).saturating_add(1),
             Some(Value::Null) => 0,
             Some(object) => 1 + self.set_cost(&children, Some(object)),
         }
@@ -150,7 +156,7 @@ impl<'d> CostModel<'d> {
 
     /// Requested: the cost of one node. Actual: the cost of all nodes returned.
     fn connection_node_cost(&self, children: &[&'d SelectionSet], data: Option<&Value>) -> u64 {
-        let mut total = 0;
+        let mut total: u64 = 0;
         for (key, fields) in self.group(children) {
             let inner = Self::children(&fields);
             let items: Option<Vec<&Value>> = data.map(|data| {
@@ -161,7 +167,11 @@ impl<'d> CostModel<'d> {
             });
             match fields[0].name.as_str() {
                 "nodes" => match &items {
-                    None => total += 1 + self.set_cost(&inner, None),
+                    None => {
+                        total = total
+                            .saturating_add(self.set_cost(&inner, None))
+                            .saturating_add(1)
+                    }
                     Some(items) => {
                         for item in items.iter().filter(|item| !item.is_null()) {
                             total += 1 + self.set_cost(&inner, Some(item));
@@ -176,7 +186,11 @@ impl<'d> CostModel<'d> {
                         }
                         let node_children = Self::children(&node_fields);
                         match &items {
-                            None => total += 1 + self.set_cost(&node_children, None),
+                            None => {
+                                total = total
+                                    .saturating_add(self.set_cost(&node_children, None))
+                                    .saturating_add(1)
+                            }
                             Some(items) => {
                                 for node in items
                                     .iter()
@@ -288,5 +302,12 @@ mod tests {
             requested("{ order(id: \"gid://shopify/Order/1\") { fulfillments(first: 3) { trackingInfo(first: 2) { number } } } }", Value::Null),
             1 + 3 * (1 + 2)
         );
+    }
+
+    #[test]
+    fn absurd_page_sizes_cost_the_most_instead_of_overflowing() {
+        let nested = "{ customers(first: 2147483647) { nodes { orders(first: 2147483647) { nodes {
+            lineItems(first: 2147483647) { nodes { id } } } } } } }";
+        assert_eq!(requested(nested, Value::Null), u64::MAX);
     }
 }

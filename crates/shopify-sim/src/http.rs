@@ -47,7 +47,31 @@ pub fn router(app: Arc<AppState>) -> Router {
             axum::routing::get(crate::bulk::download::download),
         )
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(answer_panics))
         .with_state(app)
+}
+
+/// A bug that panics in a handler answers 500 with the panic's message, instead of a dropped
+/// connection that hides it from the client's test. (The panic hook still prints it too.)
+async fn answer_panics(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use futures::FutureExt;
+    match std::panic::AssertUnwindSafe(next.run(request))
+        .catch_unwind()
+        .await
+    {
+        Ok(response) => response,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".to_string());
+            json_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({ "errors": format!("Internal error: the simulator panicked: {message}") }),
+            )
+        }
+    }
 }
 
 async fn not_found() -> Response {
@@ -349,5 +373,35 @@ mod tests {
         assert!(!is_well_formed_version("2026-11"));
         assert!(!is_well_formed_version("latest"));
         assert!(!is_well_formed_version("26-10"));
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_with_the_panic_message() {
+        let app = Router::new()
+            .route(
+                "/boom",
+                axum::routing::get(|| async {
+                    if std::hint::black_box(true) {
+                        panic!("the simulator has a bug");
+                    }
+                    "unreachable"
+                }),
+            )
+            .layer(axum::middleware::from_fn(answer_panics));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        let server = tokio::spawn(async move { axum::serve(listener, app).await });
+        let response = reqwest::get(format!("http://{address}/boom"))
+            .await
+            .expect("an answer, not a dropped connection");
+        assert_eq!(response.status().as_u16(), 500);
+        let body: Value = response.json().await.expect("JSON");
+        assert_eq!(
+            body["errors"],
+            "Internal error: the simulator panicked: the simulator has a bug"
+        );
+        server.abort();
     }
 }

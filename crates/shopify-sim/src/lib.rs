@@ -161,7 +161,8 @@ impl Simulator {
         let bucket = Arc::new(Mutex::new(throttle::LeakyBucket::default()));
         let faults = Arc::new(Faults::default());
         let counters = Arc::new(faults::Counters::default());
-        let bulk = bulk::BulkOperations::new(shop.clone(), format!("http://{address}"), bulk_folder);
+        let bulk =
+            bulk::BulkOperations::new(shop.clone(), format!("http://{address}"), bulk_folder);
         // Tokens expire on the bulk operations' clock: one simulated clock for the shop.
         let clock = bulk.clone();
         let auth = Arc::new(oauth::Auth::new(

@@ -87,7 +87,7 @@ use crate::bulk::{resolvers as bulk, BulkOperations};
 use crate::model::{ShopState, Timestamp};
 
 mod draft;
-mod input;
+pub(crate) mod input;
 mod order;
 mod refund;
 

@@ -164,11 +164,15 @@ mod tests {
 
         assert_eq!(sweep_abandoned(&parent), 1);
         assert!(held.exists(), "a locked folder must survive");
-        assert!(!released.exists(), "a released, marked lock means its owner is gone");
+        assert!(
+            !released.exists(),
+            "a released, marked lock means its owner is gone"
+        );
         std::fs::remove_dir_all(&parent).expect("clean up");
     }
 
     #[test]
+    #[cfg(unix)]
     fn without_a_usable_lock_only_a_dead_pid_lets_a_folder_go() {
         let parent = private_parent("pid");
         let legacy_dead = folder(&parent, DEAD_PID, "legacy");

@@ -80,6 +80,8 @@ impl<'s> Resolver<'s> {
             })
             .and_then(|text| text.parse::<Decimal>().ok());
         let shipping = match shipping_amount {
+            // More than any order's shipping: the suggestion is capped at all of it below anyway.
+            Some(amount) if crate::mutations::input::is_too_large(amount) => ShippingRequest::Full,
             Some(amount) => ShippingRequest::Amount(amount),
             None if arg_bool(info, "refundShipping") == Some(true)
                 || arg_bool(info, "suggestFullRefund") == Some(true) =>

@@ -3,7 +3,9 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::{Map, Value};
 
-use super::input::{bool_of, clean_tags, id_of, list_of, money_of, str_of, string_list};
+use super::input::{
+    bool_of, clean_tags, id_of, is_too_large, list_of, money_of, str_of, string_list, TOO_LARGE,
+};
 use super::order::parse_address;
 use super::{Outcome, UserError};
 use crate::model::*;
@@ -77,6 +79,21 @@ pub(super) fn draft_order_create(
             continue;
         }
         let discount = item.get("appliedDiscount").filter(|d| !d.is_null());
+        if discount
+            .and_then(|d| money_of(d, "value"))
+            .is_some_and(is_too_large)
+        {
+            errors.push(UserError::at(
+                vec![
+                    "lineItems".to_string(),
+                    i.to_string(),
+                    "appliedDiscount".to_string(),
+                    "value".to_string(),
+                ],
+                TOO_LARGE,
+            ));
+            continue;
+        }
         let discount_percent = match discount {
             Some(d) if str_of(d, "valueType") == Some("PERCENTAGE") => money_of(d, "value")
                 .unwrap_or_default()
@@ -116,17 +133,20 @@ pub(super) fn draft_order_create(
         },
         None => None,
     };
+    let shipping_price = input
+        .get("shippingLine")
+        .filter(|v| !v.is_null())
+        .and_then(|s| money_of(s, "price"))
+        .unwrap_or_default();
+    if is_too_large(shipping_price) {
+        errors.push(UserError::new(&["shippingLine", "price"], TOO_LARGE));
+    }
     if !errors.is_empty() {
         return Outcome::Draft {
             draft: None,
             errors,
         };
     }
-    let shipping_price = input
-        .get("shippingLine")
-        .filter(|v| !v.is_null())
-        .and_then(|s| money_of(s, "price"))
-        .unwrap_or_default();
     for line in &mut lines {
         line.legacy_id = state.ops.next_id();
     }

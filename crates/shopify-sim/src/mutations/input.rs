@@ -89,6 +89,14 @@ pub(super) fn money_of(value: &Value, name: &str) -> Option<Decimal> {
     }
 }
 
+/// Amounts from 10^18 up are refused: far above any real price, and it keeps sums and products
+/// of amounts clear of `Decimal`'s overflow, which panics.
+pub(crate) fn is_too_large(amount: Decimal) -> bool {
+    amount.abs() >= Decimal::from(1_000_000_000_000_000_000_i64)
+}
+
+pub(crate) const TOO_LARGE: &str = "Amount is too large: it must be less than 1000000000000000000.";
+
 /// The numeric id of a GID of the given kind.
 pub(super) fn id_of(value: &Value, name: &str, kind: &str) -> Option<u64> {
     let (found, id) = parse_gid(str_of(value, name)?)?;

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
-use super::input::{bool_of, id_of, list_of, money_of, str_of};
+use super::input::{bool_of, id_of, is_too_large, list_of, money_of, str_of, TOO_LARGE};
 use super::{Outcome, UserError};
 use crate::executor::parse_gid;
 use crate::model::*;
@@ -217,6 +217,10 @@ fn create(
     let shipping = match shipping_input {
         Some(s) if bool_of(s, "fullRefund") == Some(true) => ShippingRequest::Full,
         Some(s) => match money_of(s, "amount") {
+            Some(amount) if is_too_large(amount) => {
+                errors.push(UserError::new(&["shipping", "amount"], TOO_LARGE));
+                ShippingRequest::None
+            }
             Some(amount) if amount > Decimal::ZERO => ShippingRequest::Amount(amount),
             Some(amount) if amount < Decimal::ZERO => {
                 errors.push(UserError::new(
