@@ -19,6 +19,7 @@ fn main() {
         "allow_remote_images",
         "save_attachment",
         "import_mail",
+        "cancel_mail_import",
         "onboarding_state",
         "keep_secrets_for_this_session",
         "start_demo_store",

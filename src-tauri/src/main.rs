@@ -21,6 +21,7 @@ fn main() {
 
     let result = mail_protocol::register(tauri::Builder::default())
         .manage(state::Shell::for_launch(&launch))
+        .manage(commands::mail::MailImports::default())
         .setup(move |app| {
             let data_dir = match &launch.data_dir {
                 Some(dir) => dir.clone(),
@@ -43,6 +44,7 @@ fn main() {
             commands::mail::allow_remote_images,
             commands::mail::save_attachment,
             commands::mail::import_mail,
+            commands::mail::cancel_mail_import,
             commands::onboarding::onboarding_state,
             commands::onboarding::keep_secrets_for_this_session,
             commands::onboarding::start_demo_store,

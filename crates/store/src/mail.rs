@@ -12,14 +12,15 @@ const TICKET_COLUMNS: &str = "t.id, t.token, t.subject, t.status, t.customer_id,
 
 const PREVIEW_CHARS: usize = 160;
 
-/// A ticket with its message count, the start of its newest message and its newest linked order.
+/// A ticket with its message count, the start of its newest message and its headline order:
+/// the newest order it mentions, else the newest made from it.
 const SUMMARY_SELECT: &str = "SELECT t.id, t.token, t.subject, t.status, t.customer_id,
         t.customer_email, t.customer_name, t.created_at, t.last_message_at,
         (SELECT count(*) FROM messages m WHERE m.ticket_id = t.id),
         (SELECT substr(m.body_text, 1, 600) FROM messages m WHERE m.ticket_id = t.id
          ORDER BY m.sent_at DESC, m.id DESC LIMIT 1),
         (SELECT o.name FROM ticket_orders x JOIN orders o ON o.id = x.order_id
-         WHERE x.ticket_id = t.id ORDER BY o.processed_at DESC LIMIT 1)
+         WHERE x.ticket_id = t.id ORDER BY x.made_from_ticket, o.processed_at DESC LIMIT 1)
     FROM tickets t";
 
 impl Store {

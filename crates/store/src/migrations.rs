@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/20261129_1700_accounts.sql"),
     include_str!("../migrations/20261129_1800_mail_extras.sql"),
     include_str!("../migrations/20261129_1900_sync_extras.sql"),
+    include_str!("../migrations/20261129_2000_ticket_order_origin.sql"),
 ];
 
 pub(crate) fn apply(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {

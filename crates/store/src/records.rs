@@ -179,7 +179,8 @@ pub struct TicketSummaryRow {
     pub message_count: u32,
     /// The start of the newest message's text.
     pub preview: String,
-    /// The first order linked to the ticket, by name ("#1001").
+    /// The ticket's headline order, by name ("#1001"): the newest it mentions, else the newest
+    /// made from it (a replacement).
     pub order_name: Option<String>,
 }
 

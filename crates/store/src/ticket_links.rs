@@ -5,11 +5,13 @@ use rusqlite::params;
 use crate::{Result, Store};
 
 impl Store {
-    /// Links the order to the ticket; linking twice changes nothing.
+    /// Links an order made from the ticket (a replacement) to it; linking twice changes
+    /// nothing, and an order the customer mentioned stays the ticket's headline order.
     pub fn link_order_to_ticket(&mut self, ticket_id: i64, order_id: &str) -> Result<()> {
         self.conn()
             .prepare_cached(
-                "INSERT OR IGNORE INTO ticket_orders (ticket_id, order_id) VALUES (?1, ?2)",
+                "INSERT OR IGNORE INTO ticket_orders (ticket_id, order_id, made_from_ticket)
+                 VALUES (?1, ?2, 1)",
             )?
             .execute(params![ticket_id, order_id])?;
         Ok(())

@@ -300,6 +300,53 @@ fn ingest_files_messages_links_orders_and_dedupes() {
 }
 
 #[test]
+fn a_replacement_made_from_a_ticket_does_not_become_its_headline_order() {
+    let mut store = seeded();
+    // The customer writes about #1001; Shopdesk then makes a newer replacement order.
+    let ticket = store
+        .ingest_message(
+            &mail("r@x", None, "my grinder broke"),
+            &new_ticket(),
+            &["gid://shopify/Order/1001".into()],
+        )
+        .unwrap()
+        .ticket_id
+        .unwrap();
+    let mut replacement = order(1020, 1);
+    replacement.processed_at = "2026-11-28T10:00:00Z".into();
+    store
+        .upsert_orders_page(std::slice::from_ref(&replacement), None)
+        .unwrap();
+    store.link_order_to_ticket(ticket, &replacement.id).unwrap();
+    store.link_order_to_ticket(ticket, &replacement.id).unwrap();
+
+    let rows = store.list_tickets(10).unwrap();
+    assert_eq!(rows[0].order_name.as_deref(), Some("#1001"));
+    let mut linked = store.ticket_order_ids(ticket).unwrap();
+    linked.sort();
+    assert_eq!(
+        linked,
+        ["gid://shopify/Order/1001", "gid://shopify/Order/1020"]
+    );
+
+    // A ticket with only an order made from it shows that one.
+    let TicketTarget::New(mut second) = new_ticket() else {
+        unreachable!()
+    };
+    second.token = "SD-XYZ789".into();
+    let other = store
+        .ingest_message(&mail("s@x", None, "hello"), &TicketTarget::New(second), &[])
+        .unwrap()
+        .ticket_id
+        .unwrap();
+    assert_ne!(other, ticket);
+    store.link_order_to_ticket(other, &replacement.id).unwrap();
+    let rows = store.list_tickets(10).unwrap();
+    let row = rows.iter().find(|r| r.ticket.id == other).unwrap();
+    assert_eq!(row.order_name.as_deref(), Some("#1020"));
+}
+
+#[test]
 fn a_customer_reply_reopens_a_closed_ticket() {
     let mut store = seeded();
     let ticket = store

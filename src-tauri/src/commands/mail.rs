@@ -4,7 +4,8 @@
 //! with progress as `mail-import-progress` events.
 
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use shopdesk_app::{AppEvents, ImportProgressView, MailDetailsView, SavedAttachmentView};
 use tauri::{Emitter, Manager};
@@ -16,6 +17,34 @@ use crate::state::Shell;
 
 /// Import progress, payload [`ImportProgressView`].
 pub const MAIL_IMPORT_PROGRESS: &str = "mail-import-progress";
+
+/// The stop flag of the mail import that runs, if one does ("Stop" in the import panel).
+#[derive(Default)]
+pub struct MailImports(Mutex<Option<Arc<AtomicBool>>>);
+
+impl MailImports {
+    fn start(&self) -> Arc<AtomicBool> {
+        let cancel = Arc::new(AtomicBool::new(false));
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(Arc::clone(&cancel));
+        cancel
+    }
+
+    fn finish(&self, cancel: &Arc<AtomicBool>) {
+        let mut current = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, cancel)) {
+            *current = None;
+        }
+    }
+
+    /// Asks the running import to stop after the mail it is filing; `false` if none runs.
+    fn stop(&self) -> bool {
+        let current = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        current
+            .as_ref()
+            .map(|cancel| cancel.store(true, Ordering::Relaxed))
+            .is_some()
+    }
+}
 
 #[tauri::command]
 pub async fn mail_details(
@@ -54,6 +83,7 @@ pub async fn save_attachment(
 #[tauri::command]
 pub async fn import_mail(
     shell: tauri::State<'_, Shell>,
+    imports: tauri::State<'_, MailImports>,
     app: tauri::AppHandle,
     path: String,
 ) -> Result<ImportProgressView, CommandError> {
@@ -65,16 +95,46 @@ pub async fn import_mail(
         ));
     }
     let emitter = app.clone();
+    let cancel = imports.start();
+    let flag = Arc::clone(&cancel);
     let result = with_app(&shell, move |a| {
-        let cancel = AtomicBool::new(false);
-        a.import_mail(&path, &cancel, &mut |progress| {
+        a.import_mail(&path, &flag, &mut |progress| {
             if let Err(err) = emitter.emit(MAIL_IMPORT_PROGRESS, progress) {
                 tracing::warn!("could not send import progress to the window: {err}");
             }
         })
     })
     .await;
-    // Even a failed import may have filed mails before it stopped.
+    imports.finish(&cancel);
+    // Even a failed or stopped import may have filed mails before it stopped.
     ShellEvents::new(app).tickets_changed();
     result
+}
+
+/// "Stop" while an import runs: it ends after the mail being filed, with an error that says
+/// how many mails were imported (importing the same file again resumes without duplicates).
+#[tauri::command]
+pub fn cancel_mail_import(imports: tauri::State<'_, MailImports>) -> bool {
+    imports.stop()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_reaches_only_the_import_that_runs() {
+        let imports = MailImports::default();
+        assert!(!imports.stop(), "nothing runs yet");
+        let first = imports.start();
+        assert!(imports.stop());
+        assert!(first.load(Ordering::Relaxed));
+        imports.finish(&first);
+        assert!(!imports.stop(), "the stopped import is over");
+        let second = imports.start();
+        // A late finish of an older import leaves the new one's flag in place.
+        imports.finish(&first);
+        assert!(imports.stop());
+        assert!(second.load(Ordering::Relaxed));
+    }
 }

@@ -18,6 +18,8 @@ export const mailIpc = {
   saveAttachment: (attachmentId: number): Promise<SavedAttachmentView> =>
     invoke<SavedAttachmentView>("save_attachment", { attachmentId }),
   importMail: (path: string): Promise<ImportProgressView> => invoke<ImportProgressView>("import_mail", { path }),
+  /** Stops the running import after the mail being filed; false when none runs. */
+  cancelImport: (): Promise<boolean> => invoke<boolean>("cancel_mail_import"),
   onImportProgress: (handler: (progress: ImportProgressView) => void): Promise<UnlistenFn> =>
     listen<ImportProgressView>(MAIL_IMPORT_PROGRESS_EVENT, (event) => handler(event.payload)),
 };
