@@ -6,7 +6,7 @@ use common::*;
 use shopdesk_actions::{
     order_actions_allowed, ActionError, ActionRequest, ActionState, AddressInput, Availability,
     CancelReason, CancelRequest, InvalidRequest, OrderEditRequest, ReplacementLineRequest,
-    ReplacementRequest, SubmitMode,
+    ReplacementRequest,
 };
 use shopdesk_shopify_sim::parse_gid;
 
@@ -30,22 +30,18 @@ fn replacement(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replacement_is_exactly_one_linked_order_at_no_charge() {
-    let sim = start_sim(61, 80).await;
-    let desk = desk();
-    let engine = engine(&desk, client(&sim), None);
+    let (sim, desk, engine) = online_desk(61).await;
     let order_id = pick_order(&sim, 1, false, 0);
     let line = lines_of(&sim, &order_id)[0].0.clone();
     let orders_before = sim.state().read().unwrap().orders.len();
 
-    let record = engine
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Replacement(replacement(&order_id, &line, None, 1)),
-            SubmitMode::Now,
-            None,
-        )
-        .await
-        .unwrap();
+    let record = submit_now(
+        &engine,
+        &desk,
+        ActionRequest::Replacement(replacement(&order_id, &line, None, 1)),
+    )
+    .await
+    .unwrap();
     assert_eq!(record.state, ActionState::Succeeded, "{record:?}");
     let result = record.result.clone().unwrap();
     let new_name = result.order_name.clone().unwrap();
@@ -96,9 +92,7 @@ async fn a_replacement_is_exactly_one_linked_order_at_no_charge() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replacement_variant_must_be_of_the_same_product_and_in_stock() {
-    let sim = start_sim(62, 80).await;
-    let desk = desk();
-    let engine = engine(&desk, client(&sim), None);
+    let (sim, desk, engine) = online_desk(62).await;
     let order_id = pick_order(&sim, 1, false, 0);
     let (line, product, other_product_variant, variant) = {
         let state = sim.state();
@@ -123,20 +117,18 @@ async fn a_replacement_variant_must_be_of_the_same_product_and_in_stock() {
         )
     };
     let _ = product;
-    let error = engine
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Replacement(replacement(
-                &order_id,
-                &line,
-                Some(other_product_variant),
-                1,
-            )),
-            SubmitMode::Now,
-            None,
-        )
-        .await
-        .unwrap_err();
+    let error = submit_now(
+        &engine,
+        &desk,
+        ActionRequest::Replacement(replacement(
+            &order_id,
+            &line,
+            Some(other_product_variant),
+            1,
+        )),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(
             error,
@@ -152,15 +144,13 @@ async fn a_replacement_variant_must_be_of_the_same_product_and_in_stock() {
         let locations = state.ops.locations.len();
         state.ops.inventory.insert(variant, vec![0; locations]);
     }
-    let error = engine
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Replacement(replacement(&order_id, &line, None, 1)),
-            SubmitMode::Now,
-            None,
-        )
-        .await
-        .unwrap_err();
+    let error = submit_now(
+        &engine,
+        &desk,
+        ActionRequest::Replacement(replacement(&order_id, &line, None, 1)),
+    )
+    .await
+    .unwrap_err();
     assert!(error.to_string().contains("out of stock"), "{error}");
     assert!(
         engine.list_for_ticket(desk.ticket_id).unwrap().is_empty(),
@@ -172,9 +162,7 @@ async fn a_replacement_variant_must_be_of_the_same_product_and_in_stock() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unfulfilled_order_is_cancelled_a_fulfilled_one_is_not() {
-    let sim = start_sim(63, 80).await;
-    let desk = desk();
-    let engine = engine(&desk, client(&sim), None);
+    let (sim, desk, engine) = online_desk(63).await;
     let open = pick_order(&sim, 1, true, 0);
     let cancel = |order_id: &str| CancelRequest {
         order_id: order_id.into(),
@@ -184,13 +172,7 @@ async fn an_unfulfilled_order_is_cancelled_a_fulfilled_one_is_not() {
         notify: false,
         staff_note: Some("customer changed their mind".into()),
     };
-    let record = engine
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Cancel(cancel(&open)),
-            SubmitMode::Now,
-            None,
-        )
+    let record = submit_now(&engine, &desk, ActionRequest::Cancel(cancel(&open)))
         .await
         .unwrap();
     assert_eq!(record.state, ActionState::Succeeded, "{record:?}");
@@ -215,13 +197,7 @@ async fn an_unfulfilled_order_is_cancelled_a_fulfilled_one_is_not() {
         .customer_message
         .starts_with("I've cancelled your order"));
 
-    let again = engine
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Cancel(cancel(&open)),
-            SubmitMode::Now,
-            None,
-        )
+    let again = submit_now(&engine, &desk, ActionRequest::Cancel(cancel(&open)))
         .await
         .unwrap_err();
     assert!(again.to_string().contains("was cancelled"), "{again}");
@@ -229,13 +205,7 @@ async fn an_unfulfilled_order_is_cancelled_a_fulfilled_one_is_not() {
     let shipped = pick(&sim, 0, |_, o| {
         o.cancelled_at.is_none() && o.line_items.iter().any(|l| l.fulfilled_quantity > 0)
     });
-    let error = engine
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Cancel(cancel(&shipped)),
-            SubmitMode::Now,
-            None,
-        )
+    let error = submit_now(&engine, &desk, ActionRequest::Cancel(cancel(&shipped)))
         .await
         .unwrap_err();
     assert!(
@@ -258,9 +228,7 @@ async fn an_unfulfilled_order_is_cancelled_a_fulfilled_one_is_not() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_edit_overwrites_note_and_address_and_adds_tags() {
-    let sim = start_sim(64, 80).await;
-    let desk = desk();
-    let engine = engine(&desk, client(&sim), None);
+    let (sim, desk, engine) = online_desk(64).await;
     let order_id = pick_order(&sim, 1, false, 0);
     let request = OrderEditRequest {
         order_id: order_id.clone(),
@@ -276,13 +244,7 @@ async fn an_edit_overwrites_note_and_address_and_adds_tags() {
             ..AddressInput::default()
         }),
     };
-    let record = engine
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Edit(request),
-            SubmitMode::Now,
-            None,
-        )
+    let record = submit_now(&engine, &desk, ActionRequest::Edit(request))
         .await
         .unwrap();
     assert_eq!(record.state, ActionState::Succeeded, "{record:?}");
@@ -320,15 +282,13 @@ async fn a_lost_replacement_answer_is_searched_for_only_once_the_index_settled()
     // draftOrderCreate runs, its answer is lost.
     sim.faults()
         .push_mutation(shopdesk_shopify_sim::Fault::ResponseLostAfterCommit);
-    let record = patient
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Replacement(replacement(&order_id, &line, None, 1)),
-            SubmitMode::Now,
-            None,
-        )
-        .await
-        .unwrap();
+    let record = submit_now(
+        &patient,
+        &desk,
+        ActionRequest::Replacement(replacement(&order_id, &line, None, 1)),
+    )
+    .await
+    .unwrap();
     assert_eq!(record.state, ActionState::Unknown, "{record:?}");
     patient.run_pending().await.unwrap();
     let tag = format!("shopdesk-{}", record.key);

@@ -26,9 +26,7 @@ fn take_units(lines: &[(String, u32, u32)], mut units: u32) -> Vec<(String, i64)
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_items_with_restock_then_the_rest_until_nothing_is_refundable() {
-    let sim = start_sim(51, 80).await;
-    let desk = desk();
-    let engine = engine(&desk, client(&sim), None);
+    let (sim, desk, engine) = online_desk(51).await;
     let order_id = pick_order(&sim, 3, true, 0);
     let lines = lines_of(&sim, &order_id);
 
@@ -40,13 +38,7 @@ async fn two_items_with_restock_then_the_rest_until_nothing_is_refundable() {
     assert!(!preview.total.is_zero());
     assert!(!preview.exceeds_limit);
     request.confirmed_total = Some(preview.total);
-    let record = engine
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Refund(request),
-            SubmitMode::Now,
-            None,
-        )
+    let record = submit_now(&engine, &desk, ActionRequest::Refund(request))
         .await
         .unwrap();
     assert_eq!(record.state, ActionState::Succeeded, "{record:?}");
@@ -100,13 +92,7 @@ async fn two_items_with_restock_then_the_rest_until_nothing_is_refundable() {
     // Then everything left, with the shipping.
     let rest = take_units(&lines_of(&sim, &order_id), u32::MAX);
     let request = refund_request(&order_id, &rest, ShippingRefund::Full);
-    let record = engine
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Refund(request),
-            SubmitMode::Now,
-            None,
-        )
+    let record = submit_now(&engine, &desk, ActionRequest::Refund(request))
         .await
         .unwrap();
     assert_eq!(record.state, ActionState::Succeeded, "{record:?}");
@@ -135,13 +121,7 @@ async fn two_items_with_restock_then_the_rest_until_nothing_is_refundable() {
 
     // A third refund is refused before anything is written.
     let again = refund_request(&order_id, &[(lines[0].0.clone(), 1)], ShippingRefund::None);
-    let error = engine
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Refund(again),
-            SubmitMode::Now,
-            None,
-        )
+    let error = submit_now(&engine, &desk, ActionRequest::Refund(again))
         .await
         .unwrap_err();
     assert!(
@@ -165,26 +145,14 @@ async fn queued_offline_then_held_because_someone_cancelled_the_order() {
 
     // Offline, "send now" fails and says what to do; "send when online" queues.
     let offline = engine(&desk, offline_client(), None);
-    let failed = offline
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Refund(request.clone()),
-            SubmitMode::Now,
-            None,
-        )
+    let failed = submit_now(&offline, &desk, ActionRequest::Refund(request.clone()))
         .await
         .unwrap();
     assert!(
         matches!(&failed.state, ActionState::Failed(reason) if reason.contains("Send when online")),
         "{failed:?}"
     );
-    let queued = offline
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Refund(request),
-            SubmitMode::WhenOnline,
-            None,
-        )
+    let queued = submit_when_online(&offline, &desk, ActionRequest::Refund(request))
         .await
         .unwrap();
     assert_eq!(queued.state, ActionState::Queued);
@@ -232,13 +200,7 @@ async fn queued_offline_then_held_because_the_amount_changed() {
     );
     request.confirmed_total = Some(preview.total);
     let offline = engine(&desk, offline_client(), None);
-    let queued = offline
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Refund(request.clone()),
-            SubmitMode::WhenOnline,
-            None,
-        )
+    let queued = submit_when_online(&offline, &desk, ActionRequest::Refund(request.clone()))
         .await
         .unwrap();
     assert_eq!(queued.state, ActionState::Queued);
@@ -269,13 +231,7 @@ async fn queued_offline_then_held_because_the_amount_changed() {
     );
 
     // A queued action can be edited and cancelled until it leaves; a held one no longer.
-    let queued = offline
-        .submit(
-            Some(desk.ticket_id),
-            ActionRequest::Refund(request.clone()),
-            SubmitMode::WhenOnline,
-            None,
-        )
+    let queued = submit_when_online(&offline, &desk, ActionRequest::Refund(request.clone()))
         .await
         .unwrap();
     let mut edited = request.clone();

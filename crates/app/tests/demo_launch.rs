@@ -2,45 +2,14 @@
 //! with its progress events, then the demo mailbox; and the search saying when order and
 //! customer hits may be missing. The real simulator over HTTP, real SQLite files.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+mod common;
 
-use shopdesk_app::{
-    App, AppEvents, MailProgressView, MailStatusView, SearchKindView, SyncStateView, SyncStatusView,
-};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use common::{ticket_about_an_order, until, Recorder};
+use shopdesk_app::{App, SearchKindView, SyncStateView};
 use shopdesk_store::Store;
-
-/// Waits are bounded so that a broken start fails the test instead of hanging it.
-const PATIENCE: Duration = Duration::from_secs(60);
-
-#[derive(Default)]
-struct Recorder {
-    statuses: Mutex<Vec<SyncStatusView>>,
-    tickets_changed: AtomicUsize,
-}
-
-impl AppEvents for Recorder {
-    fn tickets_changed(&self) {
-        self.tickets_changed.fetch_add(1, Ordering::SeqCst);
-    }
-    fn open_ticket(&self, _ticket_id: i64) {}
-    fn mail_progress(&self, _progress: MailProgressView) {}
-    fn mail_status(&self, _status: MailStatusView) {}
-    fn sync_status(&self, status: SyncStatusView) {
-        self.statuses.lock().unwrap().push(status);
-    }
-}
-
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
-    let waited = tokio::time::timeout(PATIENCE, async {
-        while !done() {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await;
-    assert!(waited.is_ok(), "gave up waiting for {what}");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_launches_at_once_and_its_first_copy_reports_progress_then_tickets_arrive() {
@@ -90,12 +59,7 @@ async fn the_demo_launches_at_once_and_its_first_copy_reports_progress_then_tick
     assert!(!synced.search_rebuilding);
 
     // The mailbox is matched to the synced customers, and order actions are on.
-    let with_order = app
-        .list_tickets()
-        .unwrap()
-        .into_iter()
-        .find(|t| t.order_name.is_some())
-        .expect("a demo ticket about an order");
+    let with_order = ticket_about_an_order(&app);
     let view = app.open_ticket(with_order.id).unwrap();
     assert!(view.customer.is_some() && !view.orders.is_empty());
     let availability = app.order_action_availability(&view.orders[0].id).unwrap();

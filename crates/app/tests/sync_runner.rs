@@ -2,97 +2,19 @@
 //! that customer's orders, and its status goes importing → synced → offline (and the app keeps
 //! answering from local data). The real simulator over HTTP, real SQLite files.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
-use shopdesk_app::{
-    App, AppEvents, MailProgressView, MailStatusView, SyncRunnerOptions, SyncStateView,
-    SyncStatusView, DEMO_SEED, DEMO_SUPPORT_ADDRESS,
+use common::{
+    client, ingest_demo_mailbox, options, start_sync_until_synced, start_synced_demo,
+    ticket_about_an_order, until, Recorder,
 };
-use shopdesk_shopify::bulk::PollPolicy;
-use shopdesk_shopify::{ShopifyClient, ShopifyConfig};
+use shopdesk_app::{App, SyncStateView};
 use shopdesk_shopify_sim::{gid, SimConfig, Simulator};
 use shopdesk_store::Store;
-
-/// Waits are bounded so that a broken runner fails the test instead of hanging it.
-const PATIENCE: Duration = Duration::from_secs(60);
-
-#[derive(Default)]
-struct Recorder {
-    statuses: Mutex<Vec<SyncStatusView>>,
-    tickets_changed: AtomicUsize,
-}
-
-impl AppEvents for Recorder {
-    fn tickets_changed(&self) {
-        self.tickets_changed.fetch_add(1, Ordering::SeqCst);
-    }
-    fn open_ticket(&self, _ticket_id: i64) {}
-    fn mail_progress(&self, _progress: MailProgressView) {}
-    fn mail_status(&self, _status: MailStatusView) {}
-    fn sync_status(&self, status: SyncStatusView) {
-        self.statuses.lock().unwrap().push(status);
-    }
-}
-
-impl Recorder {
-    fn states(&self) -> Vec<SyncStateView> {
-        let statuses = self.statuses.lock().unwrap();
-        let mut states: Vec<SyncStateView> = statuses.iter().map(|s| s.state).collect();
-        states.dedup();
-        states
-    }
-}
-
-fn options() -> SyncRunnerOptions {
-    let mut options = SyncRunnerOptions {
-        // Nothing scheduled during the test: runs start with `sync_now`.
-        interval: Duration::from_secs(3600),
-        retry_after_failure: Duration::from_secs(3600),
-        refresh_cooldown: Duration::ZERO,
-        ..SyncRunnerOptions::default()
-    };
-    options.bulk.poll = PollPolicy {
-        first_wait: Duration::from_millis(5),
-        max_wait: Duration::from_millis(50),
-        timeout: Duration::from_secs(30),
-    };
-    options
-}
-
-fn client(sim: &Simulator) -> ShopifyClient {
-    ShopifyClient::new(ShopifyConfig::for_graphql_url(
-        sim.graphql_url(),
-        sim.access_token().to_string(),
-    ))
-    .unwrap()
-}
-
-async fn until(what: &str, mut done: impl FnMut() -> bool) {
-    let waited = tokio::time::timeout(PATIENCE, async {
-        while !done() {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await;
-    assert!(waited.is_ok(), "gave up waiting for {what}");
-}
-
-/// The demo mailbox, through the same ingest path the demo uses, into the app's database file.
-fn ingest_demo_mailbox(dir: &std::path::Path) {
-    let mut store = Store::open(&dir.join("shopdesk.db")).unwrap();
-    let mailbox =
-        shopdesk_mail::demo::demo_mailbox(&store, DEMO_SEED, DEMO_SUPPORT_ADDRESS).unwrap();
-    let context = shopdesk_mail::IngestContext {
-        source: "demo".to_string(),
-        support_address: DEMO_SUPPORT_ADDRESS.to_string(),
-        now: "2026-11-29T12:00:00Z".to_string(),
-    };
-    for raw in &mailbox {
-        shopdesk_mail::ingest_raw(&mut store, raw, &context).unwrap();
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_is_synced_by_the_runner_and_syncs_again_on_demand() {
@@ -124,28 +46,10 @@ async fn the_demo_is_synced_by_the_runner_and_syncs_again_on_demand() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn opening_a_ticket_refreshes_that_customers_orders() {
-    let sim = Simulator::start(SimConfig::demo()).await.unwrap();
-    sim.set_throttle(20_000.0, 1_000.0);
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::open(dir.path()).unwrap();
-    let events = Arc::new(Recorder::default());
-    app.set_sync_events(events.clone());
-    let sync = app
-        .start_shopify_sync(client(&sim), options())
-        .await
-        .unwrap();
-    assert_eq!(
-        sync.wait_for_first_copy().await.state,
-        SyncStateView::Synced
-    );
+    let (sim, dir, app, events, sync) = start_synced_demo(client).await;
     ingest_demo_mailbox(dir.path());
 
-    let ticket = app
-        .list_tickets()
-        .unwrap()
-        .into_iter()
-        .find(|t| t.order_name.is_some())
-        .expect("a demo ticket about an order");
+    let ticket = ticket_about_an_order(&app);
     let before = app.open_ticket(ticket.id).unwrap();
     let customer_id = before
         .customer
@@ -272,14 +176,7 @@ async fn a_restart_on_a_synced_store_catches_up_at_once_without_a_new_import() {
     sim.set_throttle(20_000.0, 1_000.0);
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(dir.path()).unwrap();
-    let sync = app
-        .start_shopify_sync(client(&sim), options())
-        .await
-        .unwrap();
-    assert_eq!(
-        sync.wait_for_first_copy().await.state,
-        SyncStateView::Synced
-    );
+    let _first_sync = start_sync_until_synced(&app, client(&sim)).await;
     app.stop_shopify_sync().await;
     let exports = sim.bulk().operations().len();
 

@@ -10,6 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub mod actions;
+pub mod forms;
 pub mod harness;
 pub mod webdriver;
 

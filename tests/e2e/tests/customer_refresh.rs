@@ -5,13 +5,11 @@
 //! "sync now" in the header succeeds once Shopify is back, and the sentence goes.
 //! Screenshot: test-output/e2e/customer-refresh-failed.png.
 
-use serde_json::{json, Value};
+use shopdesk_e2e::forms::{check_and_save_shop, click, fill, fill_local_mailbox, import_mbox};
 use shopdesk_e2e::harness::{
-    eval, run_test_with, screenshot, text, wait_for, wait_for_tickets, RunOptions, POLL,
-    STEP_TIMEOUT,
+    run_test_with, screenshot, text, wait_for, wait_for_tickets, RunOptions, POLL, STEP_TIMEOUT,
 };
 use shopdesk_e2e::poll;
-use shopdesk_e2e::webdriver::Session;
 use shopdesk_shopify_sim::{Fault, SimConfig, Simulator};
 use shopdesk_test_support::dbus::PrivateBus;
 use shopdesk_test_support::dovecot::{Dovecot, PASSWORD, USER};
@@ -70,30 +68,8 @@ fn the_customer_panel_says_when_it_shows_the_local_copy() {
         wait_for(client, "[data-testid=onboarding][data-step=welcome]").await?;
         click(client, "[data-testid=keychain-session-only]").await?;
         click(client, "[data-testid=onboarding-connect]").await?;
-        fill(client, "[data-testid=shop-domain]", &handle).await?;
-        fill(client, "[data-testid=shop-token]", &token).await?;
-        click(client, "[data-testid=shop-check]").await?;
-        wait_for(client, "[data-testid=shop-check-result]").await?;
-        click(client, "[data-testid=shop-save]").await?;
-        fill(client, "[data-testid=mail-address]", USER).await?;
-        click(client, "[data-testid=mail-find]").await?;
-        wait_for(client, "[data-testid=mail-form]").await?;
-        fill(client, "[data-testid=mail-imap-host]", "127.0.0.1").await?;
-        fill(
-            client,
-            "[data-testid=mail-imap-port]",
-            &imap_port.to_string(),
-        )
-        .await?;
-        choose(client, "[data-testid=mail-imap-security]", "plain").await?;
-        fill(client, "[data-testid=mail-smtp-host]", "127.0.0.1").await?;
-        fill(
-            client,
-            "[data-testid=mail-smtp-port]",
-            &smtp_port.to_string(),
-        )
-        .await?;
-        choose(client, "[data-testid=mail-smtp-security]", "plain").await?;
+        check_and_save_shop(client, &handle, &token).await?;
+        fill_local_mailbox(client, USER, imap_port, smtp_port).await?;
         fill(client, "[data-testid=mail-password]", PASSWORD).await?;
         click(client, "[data-testid=mail-save]").await?;
         wait_for(client, "[data-testid=sync-status][data-sync-state=synced]").await?;
@@ -132,68 +108,4 @@ fn the_customer_panel_says_when_it_shows_the_local_copy() {
     });
     drop((dovecot, sink));
     runtime.block_on(sim.shutdown());
-}
-
-/// "Import mail…" with a path typed in, until it says it imported.
-async fn import_mbox(client: &Session, path: &str) -> Result<(), String> {
-    click(client, "[data-testid=import-mail-open]").await?;
-    let field = wait_for(client, "[data-testid=import-path]").await?;
-    client
-        .click(&field)
-        .await
-        .map_err(|e| format!("click the path field: {e}"))?;
-    client
-        .press_keys(path)
-        .await
-        .map_err(|e| format!("type the path: {e}"))?;
-    click(client, "[data-testid=import-start]").await?;
-    poll("the import's result", STEP_TIMEOUT, POLL, || async {
-        let element = client.find("[data-testid=import-progress]").await.ok()??;
-        let line = client.text(&element).await.ok()?;
-        line.starts_with("Imported").then_some(())
-    })
-    .await
-}
-
-async fn click(client: &Session, css: &str) -> Result<(), String> {
-    let element = wait_for(client, css).await?;
-    // A button may be disabled for a moment (a check in flight): wait until it is not.
-    poll(&format!("{css} enabled"), STEP_TIMEOUT, POLL, || async {
-        let disabled = eval(
-            client,
-            &format!(
-                "return document.querySelector({}).disabled === true;",
-                json!(css)
-            ),
-        )
-        .await
-        .ok()?;
-        (disabled == Value::Bool(false)).then_some(())
-    })
-    .await?;
-    client
-        .click(&element)
-        .await
-        .map_err(|e| format!("click {css}: {e}"))
-}
-
-/// Types into an input as the user would, as far as Svelte can tell (an `input` event).
-async fn fill(client: &Session, css: &str, value: &str) -> Result<(), String> {
-    wait_for(client, css).await?;
-    let script = format!(
-        "const el = document.querySelector({}); el.focus(); el.value = {}; el.dispatchEvent(new Event('input', {{ bubbles: true }}));",
-        json!(css),
-        json!(value)
-    );
-    eval(client, &script).await.map(drop)
-}
-
-async fn choose(client: &Session, css: &str, value: &str) -> Result<(), String> {
-    wait_for(client, css).await?;
-    let script = format!(
-        "const el = document.querySelector({}); el.value = {}; el.dispatchEvent(new Event('change', {{ bubbles: true }}));",
-        json!(css),
-        json!(value)
-    );
-    eval(client, &script).await.map(drop)
 }

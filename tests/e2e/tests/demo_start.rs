@@ -7,6 +7,7 @@
 //! Screenshots: test-output/e2e/demo-import-header.png, demo-import-search.png.
 
 use serde_json::json;
+use shopdesk_e2e::forms::click_and_type;
 use shopdesk_e2e::harness::{
     eval, run_test_with, screenshot, text, wait_for, wait_for_tickets, RunOptions, POLL,
     READY_TIMEOUT,
@@ -128,15 +129,7 @@ async fn wait_for_header(client: &Session, out_dir: &std::path::Path) -> Result<
 
 /// During the import the order and customer index is set aside: the search says so.
 async fn check_search_notice(client: &Session, out_dir: &std::path::Path) -> Result<(), String> {
-    let input = wait_for(client, "[data-testid=search-input]").await?;
-    client
-        .click(&input)
-        .await
-        .map_err(|e| format!("click the search box: {e}"))?;
-    client
-        .press_keys("coffee")
-        .await
-        .map_err(|e| format!("type the query: {e}"))?;
+    click_and_type(client, "[data-testid=search-input]", "coffee").await?;
     let notice = wait_for(
         client,
         "[data-testid=search-results] [data-testid=search-notice]",

@@ -18,6 +18,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use shopdesk_e2e::forms::import_mbox;
 use shopdesk_e2e::harness::{
     eval, invoke, open_ticket, run_test, screenshot, text, wait_for, POLL, STEP_TIMEOUT,
 };
@@ -504,31 +505,7 @@ async fn check_import(client: &Session, out_dir: &Path) -> Result<(), String> {
         In-Reply-To: <e2e-1@example.com>\nDate: Mon, 3 Nov 2025 11:00:00 +0000\n\nAny news?\n";
     std::fs::write(&mbox, mails).map_err(|e| format!("write the mbox: {e}"))?;
 
-    let open = wait_for(client, "[data-testid=import-mail-open]").await?;
-    client
-        .click(&open)
-        .await
-        .map_err(|e| format!("click Import mail: {e}"))?;
-    let field = wait_for(client, "[data-testid=import-path]").await?;
-    client
-        .click(&field)
-        .await
-        .map_err(|e| format!("click the path field: {e}"))?;
-    client
-        .press_keys(&mbox.display().to_string())
-        .await
-        .map_err(|e| format!("type the path: {e}"))?;
-    let start = wait_for(client, "[data-testid=import-start]").await?;
-    client
-        .click(&start)
-        .await
-        .map_err(|e| format!("click Import: {e}"))?;
-    let line = poll("the import's result", STEP_TIMEOUT, POLL, || async {
-        let element = client.find("[data-testid=import-progress]").await.ok()??;
-        let line = client.text(&element).await.ok()?;
-        line.starts_with("Imported").then_some(line)
-    })
-    .await?;
+    let line = import_mbox(client, &mbox.display().to_string()).await?;
     if !line.contains("Imported 2 mails: 2 new") || !line.contains("1 new ticket.") {
         return Err(format!("the import says {line:?}"));
     }

@@ -19,12 +19,12 @@ mod keyring_support;
 use std::time::Duration;
 
 use serde_json::{json, Value};
+use shopdesk_e2e::forms::{check_and_save_shop, click, fill, fill_local_mailbox, wait_for_text};
 use shopdesk_e2e::harness::{
     eval, run_test_with, screenshot, text, wait_for, wait_for_tickets, RunOptions, POLL,
     STEP_TIMEOUT,
 };
 use shopdesk_e2e::poll;
-use shopdesk_e2e::webdriver::Session;
 use shopdesk_shopify_sim::oauth::DEMO_CLIENT_ID;
 use shopdesk_shopify_sim::{Fault, SimConfig, Simulator};
 use shopdesk_test_support::dbus::PrivateBus;
@@ -136,25 +136,7 @@ fn connecting_a_store_and_mailbox_leads_to_a_synced_inbox() {
         screenshot(client, out_dir, "onboarding-shop-check.png").await?;
         click(client, "[data-testid=shop-save]").await?;
 
-        fill(client, "[data-testid=mail-address]", USER).await?;
-        click(client, "[data-testid=mail-find]").await?;
-        wait_for(client, "[data-testid=mail-form]").await?;
-        fill(client, "[data-testid=mail-imap-host]", "127.0.0.1").await?;
-        fill(
-            client,
-            "[data-testid=mail-imap-port]",
-            &imap_port.to_string(),
-        )
-        .await?;
-        choose(client, "[data-testid=mail-imap-security]", "plain").await?;
-        fill(client, "[data-testid=mail-smtp-host]", "127.0.0.1").await?;
-        fill(
-            client,
-            "[data-testid=mail-smtp-port]",
-            &smtp_port.to_string(),
-        )
-        .await?;
-        choose(client, "[data-testid=mail-smtp-security]", "plain").await?;
+        fill_local_mailbox(client, USER, imap_port, smtp_port).await?;
         fill(client, "[data-testid=mail-password]", "wrong-password").await?;
         click(client, "[data-testid=mail-save]").await?;
         let error = wait_for(client, "[data-testid=mail-error]").await?;
@@ -259,31 +241,9 @@ fn a_mailbox_signs_in_with_oauth_and_a_relaunch_goes_straight_to_the_live_inbox(
     run_test_with("onboarding-oauth", options(), async |client, out_dir| {
         wait_for(client, "[data-testid=onboarding][data-step=welcome]").await?;
         click(client, "[data-testid=onboarding-connect]").await?;
-        fill(client, "[data-testid=shop-domain]", &handle).await?;
-        fill(client, "[data-testid=shop-token]", &token).await?;
-        click(client, "[data-testid=shop-check]").await?;
-        wait_for(client, "[data-testid=shop-check-result]").await?;
-        click(client, "[data-testid=shop-save]").await?;
+        check_and_save_shop(client, &handle, &token).await?;
 
-        fill(client, "[data-testid=mail-address]", USER).await?;
-        click(client, "[data-testid=mail-find]").await?;
-        wait_for(client, "[data-testid=mail-form]").await?;
-        fill(client, "[data-testid=mail-imap-host]", "127.0.0.1").await?;
-        fill(
-            client,
-            "[data-testid=mail-imap-port]",
-            &imap_port.to_string(),
-        )
-        .await?;
-        choose(client, "[data-testid=mail-imap-security]", "plain").await?;
-        fill(client, "[data-testid=mail-smtp-host]", "127.0.0.1").await?;
-        fill(
-            client,
-            "[data-testid=mail-smtp-port]",
-            &smtp_port.to_string(),
-        )
-        .await?;
-        choose(client, "[data-testid=mail-smtp-security]", "plain").await?;
+        fill_local_mailbox(client, USER, imap_port, smtp_port).await?;
         screenshot(client, out_dir, "onboarding-oauth-sign-in.png").await?;
         click(client, "[data-testid=mail-sign-in]").await?;
         wait_for_tickets(client).await?;
@@ -375,55 +335,4 @@ fn a_mailbox_signs_in_with_oauth_and_a_relaunch_goes_straight_to_the_live_inbox(
         wait_for_text(client, "Any news about the lid?").await
     });
     drop(sim);
-}
-
-async fn wait_for_text(client: &Session, needle: &str) -> Result<(), String> {
-    poll(needle, Duration::from_secs(60), POLL, || async {
-        let page = eval(client, "return document.body.innerText;").await.ok()?;
-        page.as_str()?.contains(needle).then_some(())
-    })
-    .await
-}
-
-async fn click(client: &Session, css: &str) -> Result<(), String> {
-    let element = wait_for(client, css).await?;
-    // A button may be disabled for a moment (a check in flight): wait until it is not.
-    poll(&format!("{css} enabled"), STEP_TIMEOUT, POLL, || async {
-        let disabled = eval(
-            client,
-            &format!(
-                "return document.querySelector({}).disabled === true;",
-                json!(css)
-            ),
-        )
-        .await
-        .ok()?;
-        (disabled == Value::Bool(false)).then_some(())
-    })
-    .await?;
-    client
-        .click(&element)
-        .await
-        .map_err(|e| format!("click {css}: {e}"))
-}
-
-/// Types into an input as the user would, as far as Svelte can tell (an `input` event).
-async fn fill(client: &Session, css: &str, value: &str) -> Result<(), String> {
-    wait_for(client, css).await?;
-    let script = format!(
-        "const el = document.querySelector({}); el.focus(); el.value = {}; el.dispatchEvent(new Event('input', {{ bubbles: true }}));",
-        json!(css),
-        json!(value)
-    );
-    eval(client, &script).await.map(drop)
-}
-
-async fn choose(client: &Session, css: &str, value: &str) -> Result<(), String> {
-    wait_for(client, css).await?;
-    let script = format!(
-        "const el = document.querySelector({}); el.value = {}; el.dispatchEvent(new Event('change', {{ bubbles: true }}));",
-        json!(css),
-        json!(value)
-    );
-    eval(client, &script).await.map(drop)
 }

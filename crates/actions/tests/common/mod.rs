@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use shopdesk_actions::{
-    ActionEngine, RefundLimit, RefundLineRequest, RefundRequest, ShippingRefund,
+    ActionEngine, ActionRecord, ActionRequest, RefundLimit, RefundLineRequest, RefundRequest,
+    ShippingRefund, SubmitMode,
 };
 use shopdesk_money::Money;
 use shopdesk_shopify::{RetryPolicy, ShopifyClient, ShopifyConfig};
@@ -179,4 +180,35 @@ pub fn refund_request(
         notify: true,
         confirmed_total: None,
     }
+}
+
+/// A simulator of 80 orders from `seed`, a desk with a ticket and an engine online to it, with
+/// no refund limit.
+pub async fn online_desk(seed: u64) -> (Simulator, Desk, ActionEngine) {
+    let sim = start_sim(seed, 80).await;
+    let desk = desk();
+    let engine = engine(&desk, client(&sim), None);
+    (sim, desk, engine)
+}
+
+/// Submits `request` for the desk's ticket to be sent now, with no owner approval.
+pub async fn submit_now(
+    engine: &ActionEngine,
+    desk: &Desk,
+    request: ActionRequest,
+) -> shopdesk_actions::Result<ActionRecord> {
+    engine
+        .submit(Some(desk.ticket_id), request, SubmitMode::Now, None)
+        .await
+}
+
+/// Submits `request` for the desk's ticket to be sent when online, with no owner approval.
+pub async fn submit_when_online(
+    engine: &ActionEngine,
+    desk: &Desk,
+    request: ActionRequest,
+) -> shopdesk_actions::Result<ActionRecord> {
+    engine
+        .submit(Some(desk.ticket_id), request, SubmitMode::WhenOnline, None)
+        .await
 }
