@@ -144,8 +144,19 @@ pub enum MailViewError {
     },
     #[error("Mail can only be imported once the support mailbox is set (its mail is filed as your replies). Connect the mailbox in Settings, then import again.")]
     NoSupportAddress,
+    #[error("Import stopped after {0} mails, as asked. Import the same file again to add the rest: mails already in are not imported twice.")]
+    Stopped(u64),
     #[error("The import failed: {0}.")]
-    Import(#[from] ImportError),
+    Import(ImportError),
+}
+
+impl From<ImportError> for MailViewError {
+    fn from(error: ImportError) -> Self {
+        match error {
+            ImportError::Cancelled(mails) => MailViewError::Stopped(mails),
+            other => MailViewError::Import(other),
+        }
+    }
 }
 
 impl App {
@@ -341,5 +352,19 @@ fn shown_path(path: &Path) -> String {
             Err(_) => path.display().to_string(),
         },
         _ => path.display().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stopped_import_is_told_as_a_stop_not_a_failure() {
+        let stopped = MailViewError::from(ImportError::Cancelled(18)).to_string();
+        assert!(stopped.starts_with("Import stopped after 18 mails"), "{stopped}");
+        assert!(!stopped.contains("failed"), "{stopped}");
+        let failed = MailViewError::from(ImportError::NotMail { path: "/x".into() }).to_string();
+        assert!(failed.starts_with("The import failed: /x is neither"), "{failed}");
     }
 }

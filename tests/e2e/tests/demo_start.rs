@@ -109,19 +109,31 @@ async fn wait_for_header(client: &Session, out_dir: &std::path::Path) -> Result<
             .then_some(())
     })
     .await?;
-    let importing = poll("the import's counts", READY_TIMEOUT, POLL, || async {
-        let text = eval(
+    // The header and the empty inbox read together: the inbox fills only after the copy.
+    let (importing, empty_inbox) = poll("the import's counts", READY_TIMEOUT, POLL, || async {
+        let seen = eval(
             client,
-            "return document.querySelector('[data-testid=sync-status] .text')?.textContent ?? '';",
+            "return [document.querySelector('[data-testid=sync-status] .text')?.textContent ?? '', \
+                     document.querySelector('[data-testid=tickets-empty]')?.textContent ?? ''];",
         )
         .await
         .ok()?;
-        let text = text.as_str()?.to_string();
+        let text = seen[0].as_str()?.to_string();
         let done = text.starts_with("Synced");
-        (text.starts_with("Importing orders") || done).then_some(!done)
+        (text.starts_with("Importing orders") || done).then(|| {
+            (
+                !done,
+                seen[1].as_str().unwrap_or_default().trim().to_string(),
+            )
+        })
     })
     .await?;
     if importing {
+        if !empty_inbox.contains("demo mailbox arrives") {
+            return Err(format!(
+                "during the import the empty inbox says {empty_inbox:?}, not that the demo mailbox follows"
+            ));
+        }
         screenshot(client, out_dir, "demo-import-header.png").await?;
     }
     Ok(importing)

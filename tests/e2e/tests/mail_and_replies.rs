@@ -10,6 +10,7 @@
 //! - "Load images" on the hostile mail reloads its frame, now served with `img-src data: https:`
 //!   (before: no https), and it stays inert;
 //! - "Import mail…" imports a generated mbox (two mails, one thread) with its result shown.
+//! - "Stop" ends a long import (40,000 mails) early, with the sentence saying how far it got.
 //!
 //! Screenshots: `test-output/e2e/mail-html.png`, `mail-images.png`, `reply.png`, `search.png`. Run by
 //! `scripts/test.sh` inside `xvfb-run -a dbus-run-session -- env NO_AT_BRIDGE=1`.
@@ -18,7 +19,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use shopdesk_e2e::forms::import_mbox;
+use shopdesk_e2e::forms::{click, import_mbox};
 use shopdesk_e2e::harness::{
     eval, invoke, open_ticket, run_test, screenshot, text, wait_for, POLL, STEP_TIMEOUT,
 };
@@ -35,7 +36,8 @@ fn html_mail_is_inert_and_replies_and_search_work() {
         let ticket_id = check_html_mail(client, out_dir).await?;
         check_reply(client, out_dir, ticket_id).await?;
         check_search(client, out_dir, ticket_id).await?;
-        check_import(client, out_dir).await
+        check_import(client, out_dir).await?;
+        check_import_stop(client, out_dir).await
     });
 }
 
@@ -523,5 +525,67 @@ async fn check_import(client: &Session, out_dir: &Path) -> Result<(), String> {
     }
     screenshot(client, out_dir, "import.png").await?;
     eprintln!("e2e: {line}");
+    Ok(())
+}
+
+/// "Stop" during a long import: it ends after the mail being filed and says how many mails it
+/// imported (importing the same file again resumes without duplicates).
+async fn check_import_stop(client: &Session, out_dir: &Path) -> Result<(), String> {
+    const MAILS: usize = 40_000;
+    let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
+    let mbox = dir.path().join("big.mbox");
+    let mut mails = String::with_capacity(MAILS * 300);
+    for n in 0..MAILS {
+        mails.push_str(&format!(
+            "From s{n} Mon Nov  3 10:00:00 2025\nFrom: Stella Stop <stella{n}@example.com>\n\
+             To: support@northwind-coffee.test\nSubject: Long import {n}\n\
+             Message-ID: <e2e-stop-{n}@example.com>\nDate: Mon, 3 Nov 2025 10:00:00 +0000\n\n\
+             Question number {n}.\n\n"
+        ));
+    }
+    std::fs::write(&mbox, mails).map_err(|e| format!("write the mbox: {e}"))?;
+
+    // The panel is still open with the earlier path: select it, so that typing replaces it.
+    click(client, "[data-testid=import-path]").await?;
+    client
+        .press_chord(&[CONTROL, "a"])
+        .await
+        .map_err(|e| format!("select the path: {e}"))?;
+    client
+        .press_keys(&mbox.display().to_string())
+        .await
+        .map_err(|e| format!("type the path: {e}"))?;
+    click(client, "[data-testid=import-start]").await?;
+    click(client, "[data-testid=import-stop]").await?;
+    let said = poll(
+        "the stopped import's sentence",
+        STEP_TIMEOUT,
+        POLL,
+        || async {
+            let element = client.find("[data-testid=import-stopped]").await.ok()??;
+            client.text(&element).await.ok()
+        },
+    )
+    .await?;
+    let imported: usize = said
+        .split("stopped after ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("the stopped import says {said:?}"))?;
+    if imported >= MAILS || !said.contains("not imported twice") {
+        return Err(format!("the import did not stop early: {said:?}"));
+    }
+    if client
+        .find("[data-testid=import-error]")
+        .await
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        return Err("a stop asked for is shown as an error".into());
+    }
+    screenshot(client, out_dir, "import-stopped.png").await?;
+    eprintln!("e2e: {said}");
     Ok(())
 }
