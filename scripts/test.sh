@@ -89,4 +89,4 @@ done
 xvfb-run -a -s "-screen 0 1600x1000x24" \
   dbus-run-session -- env NO_AT_BRIDGE=1 \
   cargo test --workspace "${e2e_tests[@]}" -- --ignored --nocapture --test-threads=1
-echo "e2e: screenshots in test-output/e2e/ (ticket.png, mail-html.png, reply.png, search.png)"
+echo "e2e: screenshots in test-output/e2e/: $(cd test-output/e2e && ls -- *.png | tr '\n' ' ')"
