@@ -32,6 +32,7 @@ fn main() {
         "forget_store",
         "leave_demo",
         "sign_in_mailbox",
+        "cancel_mailbox_sign_in",
         "update_mailbox_password",
         "replace_shop_credential",
         "saved_accounts",

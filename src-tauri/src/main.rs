@@ -22,6 +22,7 @@ fn main() {
     let result = mail_protocol::register(tauri::Builder::default())
         .manage(state::Shell::for_launch(&launch))
         .manage(commands::mail::MailImports::default())
+        .manage(commands::sign_in::SignIns::default())
         .setup(move |app| {
             let data_dir = match &launch.data_dir {
                 Some(dir) => dir.clone(),
@@ -57,6 +58,7 @@ fn main() {
             commands::onboarding::forget_store,
             commands::onboarding::leave_demo,
             commands::onboarding::sign_in_mailbox,
+            commands::sign_in::cancel_mailbox_sign_in,
             commands::onboarding::update_mailbox_password,
             commands::onboarding::replace_shop_credential,
             commands::onboarding::saved_accounts,

@@ -362,9 +362,15 @@ mod tests {
     #[test]
     fn a_stopped_import_is_told_as_a_stop_not_a_failure() {
         let stopped = MailViewError::from(ImportError::Cancelled(18)).to_string();
-        assert!(stopped.starts_with("Import stopped after 18 mails"), "{stopped}");
+        assert!(
+            stopped.starts_with("Import stopped after 18 mails"),
+            "{stopped}"
+        );
         assert!(!stopped.contains("failed"), "{stopped}");
         let failed = MailViewError::from(ImportError::NotMail { path: "/x".into() }).to_string();
-        assert!(failed.starts_with("The import failed: /x is neither"), "{failed}");
+        assert!(
+            failed.starts_with("The import failed: /x is neither"),
+            "{failed}"
+        );
     }
 }

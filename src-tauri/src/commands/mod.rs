@@ -7,6 +7,7 @@ pub mod mail;
 pub mod onboarding;
 pub mod replies;
 pub mod search;
+pub mod sign_in;
 pub mod status;
 pub mod sync;
 pub mod tickets;

@@ -10,6 +10,7 @@ use shopdesk_app::onboarding::{
 };
 use tauri::AppHandle;
 
+use crate::commands::sign_in::SignIns;
 use crate::error::{shell_error, CommandError};
 use crate::state::{self, AppStatus, Shell};
 
@@ -138,27 +139,34 @@ pub async fn start_saved_store(
 pub async fn sign_in_mailbox(
     handle: AppHandle,
     shell: tauri::State<'_, Shell>,
+    sign_ins: tauri::State<'_, SignIns>,
     input: Option<MailboxInput>,
     provider: Option<SignInProviderView>,
 ) -> Result<(), CommandError> {
     let vault = shell.vault()?;
     let data_dir = shell.data_dir();
     let browser = onboarding::system_browser;
-    match (input, provider) {
-        (Some(input), Some(provider)) => {
-            onboarding::sign_in_mailbox(
-                &data_dir,
-                &vault,
-                &shell.mail_oauth,
-                &input,
-                provider,
-                browser,
-            )
-            .await
+    let sign_in = async {
+        match (input, provider) {
+            (Some(input), Some(provider)) => {
+                onboarding::sign_in_mailbox(
+                    &data_dir,
+                    &vault,
+                    &shell.mail_oauth,
+                    &input,
+                    provider,
+                    browser,
+                )
+                .await
+            }
+            _ => {
+                onboarding::sign_in_saved_mailbox(&data_dir, &vault, &shell.mail_oauth, browser)
+                    .await
+            }
         }
-        _ => onboarding::sign_in_saved_mailbox(&data_dir, &vault, &shell.mail_oauth, browser).await,
-    }
-    .map_err(from_onboarding)?;
+        .map_err(from_onboarding)
+    };
+    sign_ins.run(sign_in).await?;
     reconnect_mailbox(&handle, &shell).await
 }
 

@@ -7,7 +7,8 @@
 //!
 //! - "Sign in" for the mailbox against the local OAuth2 server (`SHOPDESK_MAIL_OAUTH_URL`, debug
 //!   builds only; the "system browser" is `$BROWSER`, a script that follows the sign-in page
-//!   with curl), Dovecot and the SMTP sink taking XOAUTH2; then a relaunch on the same data
+//!   with curl; its first page is left unanswered and Cancel ends that wait with a sentence),
+//!   Dovecot and the SMTP sink taking XOAUTH2; then a relaunch on the same data
 //!   folder goes straight to the live inbox, the mailbox signed in from the keychain.
 //!
 //! Screenshots of each step go to test-output/e2e/onboarding-*.png.
@@ -211,12 +212,14 @@ fn a_mailbox_signs_in_with_oauth_and_a_relaunch_goes_straight_to_the_live_inbox(
         imap.append("INBOX", mail.as_bytes()).await;
         imap.logout().await;
     });
-    // The "system browser": follows the sign-in page to the app's loopback redirect.
+    // The "system browser": the first sign-in page is left unanswered (the user walks away and
+    // cancels in Shopdesk); later ones are followed to the app's loopback redirect.
     let work = tempfile::tempdir().expect("temp dir");
     let browser = work.path().join("browser.sh");
     std::fs::write(
         &browser,
-        "#!/bin/sh\ncurl -s -L --max-redirs 3 -o /dev/null \"$1\" &\n",
+        "#!/bin/sh\nif [ ! -e \"$0.opened\" ]; then touch \"$0.opened\"; exit 0; fi\n\
+         curl -s -L --max-redirs 3 -o /dev/null \"$1\" &\n",
     )
     .unwrap();
     let mut permissions = std::fs::metadata(&browser).unwrap().permissions();
@@ -245,6 +248,18 @@ fn a_mailbox_signs_in_with_oauth_and_a_relaunch_goes_straight_to_the_live_inbox(
 
         fill_local_mailbox(client, USER, imap_port, smtp_port).await?;
         screenshot(client, out_dir, "onboarding-oauth-sign-in.png").await?;
+        // Nobody answers the first sign-in page: Cancel ends the wait with a sentence.
+        click(client, "[data-testid=mail-sign-in]").await?;
+        click(client, "[data-testid=mail-sign-in-cancel]").await?;
+        let error = wait_for(client, "[data-testid=mail-error]").await?;
+        let said = client
+            .text(&error)
+            .await
+            .map_err(|e| format!("read: {e}"))?;
+        if !said.contains("Sign-in cancelled; nothing was saved") {
+            return Err(format!("after Cancel the mailbox step says {said:?}"));
+        }
+        screenshot(client, out_dir, "onboarding-oauth-cancelled.png").await?;
         click(client, "[data-testid=mail-sign-in]").await?;
         wait_for_tickets(client).await?;
         wait_for_text(client, "Lid arrived broken").await?;

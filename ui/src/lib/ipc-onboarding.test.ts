@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkSummary, mailboxFix, mailboxForm, progressLine, shopInput } from "./ipc-onboarding";
+import { cancelMailboxSignIn, checkSummary, mailboxFix, mailboxForm, progressLine, shopInput } from "./ipc-onboarding";
 import type { SavedAccountsView } from "./bindings/SavedAccountsView";
 import type { ShopCheckView } from "./bindings/ShopCheckView";
 
@@ -63,5 +63,33 @@ describe("onboarding helpers", () => {
     expect(mailboxFix(saved)).toBe("password");
     expect(mailboxFix({ ...saved, mailboxSignIn: "google" })).toBe("signIn");
     expect(mailboxFix({ ...saved, mailboxAddress: null })).toBeNull();
+  });
+});
+
+describe("cancelMailboxSignIn", () => {
+  const noPause = () => Promise.resolve();
+
+  it("asks again until the sign-in has started waiting", async () => {
+    const answers = [false, false, true];
+    let asked = 0;
+    const cancelled = await cancelMailboxSignIn(() => true, async () => answers[asked++] ?? false, noPause);
+    expect(cancelled).toBe(true);
+    expect(asked).toBe(3);
+  });
+
+  it("stops asking once the sign-in is over", async () => {
+    let signingIn = true;
+    let asked = 0;
+    const cancelled = await cancelMailboxSignIn(
+      () => signingIn,
+      async () => {
+        asked++;
+        signingIn = false;
+        return false;
+      },
+      noPause,
+    );
+    expect(cancelled).toBe(false);
+    expect(asked).toBe(1);
   });
 });

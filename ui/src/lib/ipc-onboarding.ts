@@ -32,6 +32,8 @@ export const onboardingIpc = {
     invoke("sign_in_mailbox", { input, provider }),
   /** "Sign in again" for the saved mailbox. */
   signInSavedMailbox: (): Promise<void> => invoke("sign_in_mailbox", {}),
+  /** Stops waiting for the browser: the pending sign-in ends with "Sign-in cancelled". */
+  cancelMailboxSignIn: (): Promise<boolean> => invoke<boolean>("cancel_mailbox_sign_in"),
   updateMailboxPassword: (password: string): Promise<void> => invoke("update_mailbox_password", { password }),
   replaceShopCredential: (input: ShopConnectInput): Promise<ShopCheckView> =>
     invoke<ShopCheckView>("replace_shop_credential", { input }),
@@ -91,4 +93,20 @@ export function progressLine(progress: Record<string, number>): string {
 export function mailboxFix(saved: SavedAccountsView): "signIn" | "password" | null {
   if (saved.mailboxAddress === null) return null;
   return saved.mailboxSignIn === null ? "password" : "signIn";
+}
+
+/**
+ * Cancels the sign-in that waits for the browser. The click can reach Shopdesk before the
+ * sign-in itself has started waiting: while `stillSigningIn()` says so, it asks again.
+ */
+export async function cancelMailboxSignIn(
+  stillSigningIn: () => boolean,
+  cancel: () => Promise<boolean> = onboardingIpc.cancelMailboxSignIn,
+  pause: () => Promise<void> = () => new Promise((resolve) => setTimeout(resolve, 100)),
+): Promise<boolean> {
+  for (let attempt = 0; attempt < 50 && stillSigningIn(); attempt++) {
+    if (await cancel()) return true;
+    await pause();
+  }
+  return false;
 }
