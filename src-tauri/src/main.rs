@@ -9,6 +9,7 @@
 mod commands;
 mod error;
 mod events;
+mod launch;
 mod mail_protocol;
 mod state;
 
