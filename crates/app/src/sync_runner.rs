@@ -43,6 +43,10 @@ pub struct SyncRunnerOptions {
     /// A customer refreshed this recently is not refreshed again (a ticket reloaded because
     /// its refresh landed must not start another).
     pub refresh_cooldown: Duration,
+    /// After a failed refresh of a customer, opening their ticket tries again once this much
+    /// time has passed, instead of the whole cooldown (back online, the agent sees fresh
+    /// orders at once).
+    pub refresh_retry_after_failure: Duration,
     /// The first copy by bulk export (with pages where bulk is refused), or by pages only.
     pub bulk_initial_sync: bool,
     pub bulk: BulkSyncOptions,
@@ -55,6 +59,7 @@ impl Default for SyncRunnerOptions {
             interval: Duration::from_secs(30),
             retry_after_failure: Duration::from_secs(30),
             refresh_cooldown: Duration::from_secs(60),
+            refresh_retry_after_failure: Duration::from_secs(5),
             bulk_initial_sync: true,
             bulk: BulkSyncOptions::default(),
             incremental: IncrementalOptions::default(),
@@ -111,6 +116,7 @@ impl SyncRunner {
                 wake,
                 refresh,
                 cooldown: options.refresh_cooldown,
+                retry_after_failure: options.refresh_retry_after_failure,
                 recent: Mutex::new(HashMap::new()),
                 tasks: Mutex::new(tasks),
             }),
@@ -130,6 +136,7 @@ struct Inner {
     wake: Arc<Notify>,
     refresh: mpsc::UnboundedSender<String>,
     cooldown: Duration,
+    retry_after_failure: Duration,
     /// When each customer was last asked for.
     recent: Mutex<HashMap<String, Instant>>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -150,9 +157,16 @@ impl SyncHandle {
     }
 
     /// Asks for the customer's orders to be fetched again, unless that was asked within the
-    /// cooldown; returns at once. When the refresh lands, `tickets_changed` is sent.
+    /// cooldown (after a failed refresh, within the shorter retry wait); returns at once. When
+    /// the refresh lands, `tickets_changed` is sent, except for a failure that repeats the one
+    /// already shown (the reloaded ticket would ask again, and again).
     pub fn refresh_customer(&self, customer_id: &str) -> bool {
         let now = Instant::now();
+        let wait = if self.orders_refresh_problem(customer_id).is_some() {
+            self.inner.retry_after_failure.min(self.inner.cooldown)
+        } else {
+            self.inner.cooldown
+        };
         let mut recent = self
             .inner
             .recent
@@ -160,7 +174,7 @@ impl SyncHandle {
             .unwrap_or_else(PoisonError::into_inner);
         if recent
             .get(customer_id)
-            .is_some_and(|at| now.duration_since(*at) < self.inner.cooldown)
+            .is_some_and(|at| now.duration_since(*at) < wait)
         {
             return false;
         }

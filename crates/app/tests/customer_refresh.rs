@@ -7,11 +7,14 @@ mod common;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use common::{
     client_without_retries, ingest_demo_mailbox, start_synced_demo, ticket_about_an_order, until,
+    Recorder,
 };
-use shopdesk_app::SyncStateView;
-use shopdesk_shopify_sim::Fault;
+use shopdesk_app::{App, SyncRunnerOptions, SyncStateView};
+use shopdesk_shopify_sim::{Fault, SimConfig, Simulator};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_refresh_is_shown_with_the_ticket_until_a_refresh_or_sync_succeeds() {
@@ -82,6 +85,70 @@ async fn a_failed_refresh_is_shown_with_the_ticket_until_a_refresh_or_sync_succe
         json.get("ordersRefresh").is_none(),
         "absent, not null: {json}"
     );
+
+    app.stop_shopify_sync().await;
+    sim.shutdown().await;
+}
+
+/// Opening the ticket again soon after a failed refresh tries again (after the short retry
+/// wait, not the whole cooldown), and a failure that repeats does not make the window reload
+/// (the reload would ask again: a loop while the ticket is open).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_refresh_is_retried_before_the_cooldown_and_does_not_loop() {
+    let sim = Simulator::start(SimConfig::demo()).await.unwrap();
+    sim.set_throttle(20_000.0, 1_000.0);
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::open(dir.path()).unwrap();
+    let events = Arc::new(Recorder::default());
+    app.set_sync_events(events.clone());
+    // The app's rules (a long cooldown), with a retry wait of zero so the test need not sleep.
+    let options = SyncRunnerOptions {
+        refresh_cooldown: Duration::from_secs(3600),
+        refresh_retry_after_failure: Duration::ZERO,
+        ..common::options()
+    };
+    let sync = app
+        .start_shopify_sync(client_without_retries(&sim), options)
+        .await
+        .unwrap();
+    assert_eq!(
+        sync.wait_for_first_copy().await.state,
+        SyncStateView::Synced
+    );
+    ingest_demo_mailbox(dir.path());
+    let ticket = ticket_about_an_order(&app);
+
+    // Shopify answers 503 to the next two requests: the refresh when the ticket opens fails.
+    sim.faults().push_n(Fault::ServerError(503), 2);
+    let customer_id = app
+        .open_ticket(ticket.id)
+        .unwrap()
+        .customer
+        .expect("a known customer")
+        .id;
+    sync.wait_for_refreshes(1).await;
+    assert!(sync.orders_refresh_problem(&customer_id).is_some());
+    let told = events.tickets_changed.load(Ordering::SeqCst);
+    assert!(told > 0, "the new failure is announced");
+
+    // Asking again is allowed at once (the retry wait, not the cooldown), and the repeated
+    // failure is not announced again.
+    assert!(sync.refresh_customer(&customer_id));
+    sync.wait_for_refreshes(2).await;
+    assert!(sync.orders_refresh_problem(&customer_id).is_some());
+    assert_eq!(
+        events.tickets_changed.load(Ordering::SeqCst),
+        told,
+        "a repeated failure does not reload the window"
+    );
+
+    // Back online: the next ask refreshes, clears the note and tells the window.
+    assert!(sync.refresh_customer(&customer_id));
+    sync.wait_for_refreshes(3).await;
+    assert_eq!(sync.orders_refresh_problem(&customer_id), None);
+    assert!(events.tickets_changed.load(Ordering::SeqCst) > told);
+    // After a success the whole cooldown holds.
+    assert!(!sync.refresh_customer(&customer_id));
 
     app.stop_shopify_sync().await;
     sim.shutdown().await;

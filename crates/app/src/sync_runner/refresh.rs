@@ -32,14 +32,15 @@ impl RefreshProblems {
         self.state().problems.get(customer_id).cloned()
     }
 
-    /// `last_synced_at`: the last sync of the whole store in this run, if any.
+    /// `last_synced_at`: the last sync of the whole store in this run, if any. `true` when
+    /// this customer had no failure on record (the window has something new to show).
     fn failed(
         &self,
         customer_id: &str,
         error: &shopdesk_sync::SyncError,
         last_synced_at: Option<String>,
         now: String,
-    ) {
+    ) -> bool {
         let mut state = self.state();
         let local_copy_from = state
             .refreshed_at
@@ -54,7 +55,10 @@ impl RefreshProblems {
             local_copy_from,
             failed_at: now,
         };
-        state.problems.insert(customer_id.to_string(), problem);
+        state
+            .problems
+            .insert(customer_id.to_string(), problem)
+            .is_none()
     }
 
     /// The customer's orders match Shopify as of `at`; `true` when a problem was cleared.
@@ -97,10 +101,11 @@ pub(super) async fn run_refreshes(
             () = stopped(&mut stop) => return,
         };
         let now = crate::demo::now_rfc3339();
-        match result {
+        let news = match result {
             Ok(report) => {
                 tracing::debug!(%customer_id, orders = report.orders, "customer refreshed");
                 shared.refresh_problems.refreshed(&customer_id, now);
+                true
             }
             // The ticket shows the local copy, and says so; the scheduled sync brings the rest.
             Err(error) => {
@@ -108,10 +113,12 @@ pub(super) async fn run_refreshes(
                 let last_synced_at = shared.status.borrow().last_synced_at.clone();
                 shared
                     .refresh_problems
-                    .failed(&customer_id, &error, last_synced_at, now);
+                    .failed(&customer_id, &error, last_synced_at, now)
             }
+        };
+        if news {
+            shared.events.tickets_changed();
         }
-        shared.events.tickets_changed();
         shared.refreshes.send_modify(|done| *done += 1);
     }
 }
@@ -134,12 +141,19 @@ mod tests {
         let problems = RefreshProblems::default();
         let customer = "gid://shopify/Customer/1";
         problems.refreshed(customer, "2026-11-29T14:00:00Z".into());
-        problems.failed(
+        assert!(problems.failed(
             customer,
             &offline_error(),
             Some("2026-11-29T13:00:00Z".into()),
             "2026-11-29T14:05:00Z".into(),
-        );
+        ));
+        // The same failure again is nothing new for the window.
+        assert!(!problems.failed(
+            customer,
+            &offline_error(),
+            None,
+            "2026-11-29T14:05:30Z".into(),
+        ));
         let problem = problems.get(customer).expect("kept");
         assert!(problem.offline, "{problem:?}");
         assert_eq!(
