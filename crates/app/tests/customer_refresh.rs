@@ -7,14 +7,12 @@ mod common;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use std::sync::Arc;
-
 use common::{
-    client_without_retries, ingest_demo_mailbox, start_synced_demo, ticket_about_an_order, until,
-    Recorder,
+    client_without_retries, ingest_demo_mailbox, start_synced_demo, start_synced_demo_with,
+    ticket_about_an_order, until,
 };
-use shopdesk_app::{App, SyncRunnerOptions, SyncStateView};
-use shopdesk_shopify_sim::{Fault, SimConfig, Simulator};
+use shopdesk_app::{SyncRunnerOptions, SyncStateView};
+use shopdesk_shopify_sim::Fault;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_refresh_is_shown_with_the_ticket_until_a_refresh_or_sync_succeeds() {
@@ -95,26 +93,14 @@ async fn a_failed_refresh_is_shown_with_the_ticket_until_a_refresh_or_sync_succe
 /// (the reload would ask again: a loop while the ticket is open).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_refresh_is_retried_before_the_cooldown_and_does_not_loop() {
-    let sim = Simulator::start(SimConfig::demo()).await.unwrap();
-    sim.set_throttle(20_000.0, 1_000.0);
-    let dir = tempfile::tempdir().unwrap();
-    let app = App::open(dir.path()).unwrap();
-    let events = Arc::new(Recorder::default());
-    app.set_sync_events(events.clone());
     // The app's rules (a long cooldown), with a retry wait of zero so the test need not sleep.
     let options = SyncRunnerOptions {
         refresh_cooldown: Duration::from_secs(3600),
         refresh_retry_after_failure: Duration::ZERO,
         ..common::options()
     };
-    let sync = app
-        .start_shopify_sync(client_without_retries(&sim), options)
-        .await
-        .unwrap();
-    assert_eq!(
-        sync.wait_for_first_copy().await.state,
-        SyncStateView::Synced
-    );
+    let (sim, dir, app, events, sync) =
+        start_synced_demo_with(client_without_retries, options).await;
     ingest_demo_mailbox(dir.path());
     let ticket = ticket_about_an_order(&app);
 

@@ -112,7 +112,16 @@ pub fn ingest_demo_mailbox(dir: &std::path::Path) {
 
 /// Starts syncing `app` from the store `client` talks to and waits for its first copy.
 pub async fn start_sync_until_synced(app: &App, client: ShopifyClient) -> SyncHandle {
-    let sync = app.start_shopify_sync(client, options()).await.unwrap();
+    start_sync_until_synced_with(app, client, options()).await
+}
+
+/// [`start_sync_until_synced`] with the runner's `options`.
+pub async fn start_sync_until_synced_with(
+    app: &App,
+    client: ShopifyClient,
+    options: SyncRunnerOptions,
+) -> SyncHandle {
+    let sync = app.start_shopify_sync(client, options).await.unwrap();
     assert_eq!(
         sync.wait_for_first_copy().await.state,
         SyncStateView::Synced
@@ -126,13 +135,21 @@ pub async fn start_sync_until_synced(app: &App, client: ShopifyClient) -> SyncHa
 pub async fn start_synced_demo(
     client: fn(&Simulator) -> ShopifyClient,
 ) -> (Simulator, TempDir, App, Arc<Recorder>, SyncHandle) {
+    start_synced_demo_with(client, options()).await
+}
+
+/// [`start_synced_demo`] with the runner's `options`.
+pub async fn start_synced_demo_with(
+    client: fn(&Simulator) -> ShopifyClient,
+    options: SyncRunnerOptions,
+) -> (Simulator, TempDir, App, Arc<Recorder>, SyncHandle) {
     let sim = Simulator::start(SimConfig::demo()).await.unwrap();
     sim.set_throttle(20_000.0, 1_000.0);
     let dir = tempfile::tempdir().unwrap();
     let app = App::open(dir.path()).unwrap();
     let events = Arc::new(Recorder::default());
     app.set_sync_events(events.clone());
-    let sync = start_sync_until_synced(&app, client(&sim)).await;
+    let sync = start_sync_until_synced_with(&app, client(&sim), options).await;
     (sim, dir, app, events, sync)
 }
 
