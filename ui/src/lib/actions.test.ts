@@ -15,6 +15,7 @@ import {
   previewKey,
   previewNotice,
   refundRequest,
+  refusal,
   selectionFromRefund,
   selectionFromReplacement,
   selectionReady,
@@ -117,6 +118,13 @@ describe("states and summaries", () => {
     });
     expect(stateLine({ state: "failed", reason: "No." }).tone).toBe("danger");
     expect(stateLine({ state: "succeeded" }).label).toBe("Done");
+  });
+
+  it("tells a refused action (failed or held) from one Shopdesk took", () => {
+    expect(refusal({ ...base, state: { state: "held", reason: "Total changed." } })).toBe("Total changed.");
+    expect(refusal({ ...base, state: { state: "failed", reason: "No." } })).toBe("No.");
+    expect(refusal(base)).toBeNull();
+    expect(refusal({ ...base, state: { state: "succeeded" } })).toBeNull();
   });
 
   it("summarizes refunds with the amount and replacements with the new order", () => {

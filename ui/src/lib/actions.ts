@@ -232,3 +232,9 @@ export function debounce<A extends unknown[]>(fn: (...args: A) => void, ms: numb
     timer = setTimeout(() => fn(...args), ms);
   };
 }
+
+/** Why Shopdesk refused an action it was just given (failed or held), or null when it took it. */
+export function refusal(record: ActionRecord): string | null {
+  const state = record.state;
+  return state.state === "failed" || state.state === "held" ? state.reason : null;
+}
