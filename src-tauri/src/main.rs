@@ -15,6 +15,11 @@ mod state;
 
 use tauri::Manager;
 
+/// The bulk import parses on one thread and frees on another, which glibc's allocator makes
+/// slow (docs/BENCHMARKS.md); the import benchmark runs on the same allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     init_logging();
 

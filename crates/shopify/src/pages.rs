@@ -112,7 +112,7 @@ impl ShopifyClient {
                     continue;
                 }
             };
-            let (mapped, requests) = self.complete_order(shop_id, &fields).await?;
+            let (mapped, requests) = self.complete_order(shop_id, fields).await?;
             page.requests += requests;
             match mapped {
                 Ok(record) => page.records.push(record),
@@ -157,7 +157,7 @@ impl ShopifyClient {
             }
             for node in &customer.orders.nodes {
                 let order: orders_page::OrderFields = convert("CustomerOrders", node)?;
-                let (mapped, requests) = self.complete_order(shop_id, &order).await?;
+                let (mapped, requests) = self.complete_order(shop_id, order).await?;
                 result.requests += requests;
                 match mapped {
                     Ok(record) => result.orders.push(record),
@@ -177,7 +177,7 @@ impl ShopifyClient {
     async fn complete_order(
         &self,
         shop_id: &str,
-        order: &orders_page::OrderFields,
+        order: orders_page::OrderFields,
     ) -> Result<(Result<OrderRecord, MappingError>, u32), ShopifyError> {
         let mut more_line_items = Vec::new();
         let mut requests = 0;
@@ -203,7 +203,7 @@ impl ShopifyClient {
                 end_cursor: found.line_items.page_info.end_cursor,
             };
         }
-        Ok((order_record(shop_id, order, &more_line_items), requests))
+        Ok((order_record(shop_id, order, more_line_items), requests))
     }
 }
 

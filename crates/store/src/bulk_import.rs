@@ -8,11 +8,15 @@
 //! ungrouped JSONL promises no order) is staged in `bulk_import_line_items` and moved into
 //! `line_items`, in file order, when the import finishes.
 
+mod checkpointer;
 mod deferred;
+
+pub(crate) use checkpointer::Checkpointer;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::commerce::upsert_customer;
+use crate::gid::{number, Kind};
 use crate::order_writer::{insert_line_item, insert_line_item_sql, OrderWriter};
 use crate::sync_state::{write_checkpoint, SyncCheckpoint};
 use crate::{CustomerRecord, LineItemRecord, OrderRecord, Result, Store};
@@ -141,7 +145,7 @@ impl Store {
             for placed in line_items {
                 insert_line_item(
                     &mut place,
-                    &placed.order_id,
+                    number(Kind::Order, &placed.order_id)?,
                     placed.seq as i64,
                     &placed.item,
                 )?;
@@ -154,7 +158,7 @@ impl Store {
             for staged in staged {
                 insert_line_item(
                     &mut stage,
-                    &staged.order_id,
+                    number(Kind::Order, &staged.order_id)?,
                     staged.seq as i64,
                     &staged.item,
                 )?;
@@ -221,17 +225,27 @@ impl Store {
     }
 
     /// Settings for a long import on this connection: a larger page cache, and WAL checkpoints
-    /// every ~64 MB instead of ~4 MB. Crash safety is unchanged (WAL, synchronous=NORMAL:
-    /// every commit is in the log before the next one starts; a checkpoint only copies pages).
+    /// made on another thread as the import goes (see `bulk_import/checkpointer.rs`), with this
+    /// connection's own every ~64 MB instead of ~4 MB should that thread fall behind. Crash
+    /// safety is unchanged (WAL, synchronous=NORMAL: every commit is in the log before the next
+    /// one starts; a checkpoint only copies committed pages). Calling it again changes nothing.
     pub fn tune_for_bulk_import(&mut self) -> Result<()> {
         self.conn().pragma_update(None, "cache_size", -64_000)?;
         self.conn()
             .pragma_update(None, "wal_autocheckpoint", 16_000)?;
+        if self.checkpointer.is_none() {
+            if let Some(path) = self.path() {
+                self.checkpointer = Some(Checkpointer::start(&path)?);
+            }
+        }
         Ok(())
     }
 
     /// Back to the defaults after an import, with a checkpoint that empties the WAL.
     pub fn end_bulk_import_tuning(&mut self) -> Result<()> {
+        if let Some(checkpointer) = self.checkpointer.take() {
+            checkpointer.stop()?;
+        }
         self.conn().pragma_update(None, "cache_size", -2_000)?;
         self.conn()
             .pragma_update(None, "wal_autocheckpoint", 1_000)?;

@@ -3,6 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use shopdesk_money::{Currency, Money};
 
+use crate::gid::{gid, number, Kind};
 use crate::order_writer::OrderWriter;
 use crate::sync_state::{write_checkpoint, SyncCheckpoint};
 use crate::{
@@ -89,7 +90,7 @@ impl Store {
         self.conn()
             .query_row(
                 &format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1"),
-                [id],
+                [number(Kind::Customer, id)?],
                 customer_from_row,
             )
             .optional()?
@@ -136,7 +137,7 @@ impl Store {
             .conn()
             .query_row(
                 &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
-                [id],
+                [number(Kind::Order, id)?],
                 order_header_from_row,
             )
             .optional()?
@@ -153,7 +154,7 @@ impl Store {
         for name in names {
             let mut rows = stmt.query([name])?;
             while let Some(row) = rows.next()? {
-                found.push((row.get(0)?, row.get(1)?));
+                found.push((row.get(0)?, gid(Kind::Order, row.get(1)?)));
             }
         }
         Ok(found)
@@ -166,7 +167,10 @@ impl Store {
                 "SELECT {ORDER_COLUMNS} FROM orders WHERE customer_id = ?1
                  ORDER BY processed_at DESC, id DESC"
             ))?;
-            let rows = stmt.query_map([customer_id], order_header_from_row)?;
+            let rows = stmt.query_map(
+                [number(Kind::Customer, customer_id)?],
+                order_header_from_row,
+            )?;
             rows.map(|r| r?).collect::<Result<Vec<_>>>()?
         };
         headers.into_iter().map(|o| self.with_children(o)).collect()
@@ -186,15 +190,16 @@ impl Store {
 
     fn with_children(&self, mut order: OrderRecord) -> Result<OrderRecord> {
         let conn = self.conn();
+        let order_id = number(Kind::Order, &order.id)?;
         let mut stmt = conn.prepare_cached(
             "SELECT id, name, sku, variant_title, quantity, current_quantity, refundable_quantity,
                     unfulfilled_quantity, unit_price_amount, currency_code, variant_id, product_id
              FROM line_items WHERE order_id = ?1 ORDER BY position",
         )?;
-        let items = stmt.query_map([&order.id], |r| {
+        let items = stmt.query_map([order_id], |r| {
             Ok((
                 LineItemRecord {
-                    id: r.get(0)?,
+                    id: gid(Kind::LineItem, r.get(0)?),
                     name: r.get(1)?,
                     sku: r.get(2)?,
                     variant_title: r.get(3)?,
@@ -220,23 +225,26 @@ impl Store {
             "SELECT id, status, display_status, created_at, delivered_at
              FROM fulfillments WHERE order_id = ?1 ORDER BY created_at, id",
         )?;
-        let fulfillments = stmt.query_map([&order.id], |r| {
-            Ok(FulfillmentRecord {
-                id: r.get(0)?,
-                status: r.get(1)?,
-                display_status: r.get(2)?,
-                created_at: r.get(3)?,
-                delivered_at: r.get(4)?,
-                tracking: Vec::new(),
-            })
+        let fulfillments = stmt.query_map([order_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                FulfillmentRecord {
+                    id: gid(Kind::Fulfillment, r.get(0)?),
+                    status: r.get(1)?,
+                    display_status: r.get(2)?,
+                    created_at: r.get(3)?,
+                    delivered_at: r.get(4)?,
+                    tracking: Vec::new(),
+                },
+            ))
         })?;
         let mut tracking_stmt = conn.prepare_cached(
             "SELECT company, number, url FROM fulfillment_tracking
              WHERE fulfillment_id = ?1 ORDER BY position",
         )?;
         for fulfillment in fulfillments {
-            let mut fulfillment = fulfillment?;
-            let tracking = tracking_stmt.query_map([&fulfillment.id], |r| {
+            let (fulfillment_id, mut fulfillment) = fulfillment?;
+            let tracking = tracking_stmt.query_map([fulfillment_id], |r| {
                 Ok(TrackingRecord {
                     company: r.get(0)?,
                     number: r.get(1)?,
@@ -251,9 +259,9 @@ impl Store {
             "SELECT id, created_at, note, amount, currency_code
              FROM refunds WHERE order_id = ?1 ORDER BY created_at, id",
         )?;
-        let refunds = stmt.query_map([&order.id], |r| {
+        let refunds = stmt.query_map([order_id], |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                gid(Kind::Refund, r.get(0)?),
                 r.get::<_, String>(1)?,
                 r.get::<_, Option<String>>(2)?,
                 r.get::<_, String>(3)?,
@@ -285,7 +293,7 @@ fn customer_from_row(r: &Row<'_>) -> rusqlite::Result<Result<CustomerRecord>> {
     };
     let tags: String = r.get(10)?;
     Ok(Ok(CustomerRecord {
-        id: r.get(0)?,
+        id: gid(Kind::Customer, r.get(0)?),
         shop_id: r.get(1)?,
         display_name: r.get(2)?,
         first_name: r.get(3)?,
@@ -316,7 +324,7 @@ pub(crate) fn upsert_customer(tx: &Transaction<'_>, c: &CustomerRecord) -> Resul
          WHERE excluded.updated_at >= customers.updated_at",
     )?
     .execute(params![
-        c.id,
+        number(Kind::Customer, &c.id)?,
         c.shop_id,
         c.display_name,
         c.first_name,
@@ -358,9 +366,9 @@ fn order_header_from_row(r: &Row<'_>) -> rusqlite::Result<Result<OrderRecord>> {
     let header = (|| -> Result<OrderRecord> {
         let money = |amount: &str| Money::parse(amount, &currency);
         Ok(OrderRecord {
-            id: text(0)?,
+            id: gid(Kind::Order, r.get(0)?),
             shop_id: text(1)?,
-            customer_id: r.get(2)?,
+            customer_id: r.get::<_, Option<i64>>(2)?.map(|n| gid(Kind::Customer, n)),
             name: text(3)?,
             email: r.get(4)?,
             created_at: text(5)?,

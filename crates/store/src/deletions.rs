@@ -3,6 +3,7 @@
 
 use rusqlite::Transaction;
 
+use crate::gid::{number, Kind};
 use crate::sync_state::{write_checkpoint, SyncCheckpoint};
 use crate::{Result, Store};
 
@@ -15,7 +16,7 @@ impl Store {
         ids: &[String],
         checkpoint: Option<&SyncCheckpoint>,
     ) -> Result<usize> {
-        self.delete_rows("orders", ids, checkpoint)
+        self.delete_rows(Kind::Order, ids, checkpoint)
     }
 
     /// Deletes these customers and writes `checkpoint`, in one transaction; see
@@ -25,17 +26,17 @@ impl Store {
         ids: &[String],
         checkpoint: Option<&SyncCheckpoint>,
     ) -> Result<usize> {
-        self.delete_rows("customers", ids, checkpoint)
+        self.delete_rows(Kind::Customer, ids, checkpoint)
     }
 
     fn delete_rows(
         &mut self,
-        table: &'static str,
+        kind: Kind,
         ids: &[String],
         checkpoint: Option<&SyncCheckpoint>,
     ) -> Result<usize> {
         let tx = self.conn_mut().transaction()?;
-        let deleted = delete_ids(&tx, table, ids)?;
+        let deleted = delete_ids(&tx, kind, ids)?;
         if let Some(checkpoint) = checkpoint {
             write_checkpoint(&tx, checkpoint)?;
         }
@@ -44,12 +45,15 @@ impl Store {
     }
 }
 
-fn delete_ids(tx: &Transaction<'_>, table: &'static str, ids: &[String]) -> Result<usize> {
+fn delete_ids(tx: &Transaction<'_>, kind: Kind, ids: &[String]) -> Result<usize> {
     // Children cascade (foreign keys are on); the FTS triggers drop the index rows.
-    let mut stmt = tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?;
+    let mut stmt = tx.prepare_cached(match kind {
+        Kind::Customer => "DELETE FROM customers WHERE id = ?1",
+        _ => "DELETE FROM orders WHERE id = ?1",
+    })?;
     let mut deleted = 0;
     for id in ids {
-        deleted += stmt.execute([id])?;
+        deleted += stmt.execute([number(kind, id)?])?;
     }
     Ok(deleted)
 }

@@ -12,6 +12,8 @@ pub enum StoreError {
     Migration(#[from] rusqlite_migration::Error),
     #[error("stored value is corrupt ({what}): {detail}")]
     Corrupt { what: &'static str, detail: String },
+    #[error("\"{id}\" is not a Shopify id of the form {expected}<number>")]
+    NotAShopifyId { id: String, expected: &'static str },
     #[error("{0} not found")]
     NotFound(String),
 }

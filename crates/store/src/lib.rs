@@ -12,6 +12,7 @@ mod bulk_import;
 mod commerce;
 mod deletions;
 mod error;
+mod gid;
 mod mail;
 mod mail_batch;
 mod mail_extras;
@@ -34,6 +35,8 @@ pub use accounts::{MailAccountSettings, ShopAccount};
 pub use agent_settings::AgentSettings;
 pub use bulk_import::{BulkImportFinish, BulkImportState, StagedLineItem};
 pub use error::StoreError;
+/// Which Shopify ids the store can key records by: callers check theirs before writing.
+pub use gid::{number as id_number, Kind as IdKind};
 pub use mail_batch::MailBatch;
 pub use mail_extras::AttachmentLocation;
 pub use mailbox_state::ImapFolderState;
@@ -49,6 +52,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// An open Shopdesk database.
 pub struct Store {
     conn: Connection,
+    /// Copies the WAL into the file on another thread during a bulk import.
+    checkpointer: Option<bulk_import::Checkpointer>,
 }
 
 impl Store {
@@ -80,7 +85,10 @@ impl Store {
         // the write lock up front, so it waits its turn instead.
         conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         migrations::apply(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            checkpointer: None,
+        })
     }
 
     /// The schema version the migrations brought the file to.

@@ -2,6 +2,7 @@
 
 use rusqlite::{params, OptionalExtension, Row};
 
+use crate::gid::{gid, number, Kind};
 use crate::{
     AttachmentRecord, Direction, IngestOutcome, MessageRecord, NewMessage, Result, Store,
     StoreError, TicketRecord, TicketStatus, TicketSummaryRow, TicketTarget,
@@ -139,7 +140,7 @@ impl Store {
                 "INSERT OR IGNORE INTO ticket_orders (ticket_id, order_id) VALUES (?1, ?2)",
             )?;
             for order_id in order_ids {
-                link.execute(params![ticket_id, order_id])?;
+                link.execute(params![ticket_id, number(Kind::Order, order_id)?])?;
             }
             conn.prepare_cached(
                 "UPDATE tickets SET last_message_at = max(last_message_at, ?2) WHERE id = ?1",
@@ -241,7 +242,7 @@ impl Store {
             "SELECT x.order_id FROM ticket_orders x LEFT JOIN orders o ON o.id = x.order_id
              WHERE x.ticket_id = ?1 ORDER BY o.processed_at DESC",
         )?;
-        let rows = stmt.query_map([ticket_id], |r| r.get(0))?;
+        let rows = stmt.query_map([ticket_id], |r| Ok(gid(Kind::Order, r.get(0)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/20261129_1800_mail_extras.sql"),
     include_str!("../migrations/20261129_1900_sync_extras.sql"),
     include_str!("../migrations/20261129_2000_ticket_order_origin.sql"),
+    include_str!("../migrations/20261207_1700_integer_keys.sql"),
 ];
 
 pub(crate) fn apply(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {

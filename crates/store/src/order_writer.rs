@@ -7,6 +7,7 @@
 
 use rusqlite::{params, CachedStatement, Statement, Transaction};
 
+use crate::gid::{number, optional_number, Kind};
 use crate::{LineItemRecord, OrderRecord, Result, StoreError};
 
 /// The columns of `orders`, in the order of [`OrderWriter::write`]'s parameters.
@@ -37,15 +38,16 @@ macro_rules! insert_line_item_sql {
 }
 pub(crate) use insert_line_item_sql;
 
-/// Writes one line item with a statement made from [`insert_line_item_sql`].
+/// Writes one line item of order number `order_id` with a statement made from
+/// [`insert_line_item_sql`].
 pub(crate) fn insert_line_item(
     statement: &mut Statement<'_>,
-    order_id: &str,
+    order_id: i64,
     position: i64,
     item: &LineItemRecord,
 ) -> Result<()> {
     statement.execute(params![
-        item.id,
+        number(Kind::LineItem, &item.id)?,
         order_id,
         position,
         item.name,
@@ -152,12 +154,13 @@ impl<'tx> OrderWriter<'tx> {
                 });
             }
         }
+        let id = number(Kind::Order, &o.id)?;
         let tags = o.tags.join(", ");
         let address = o.shipping_address.as_ref().map(|a| a.to_string());
         let values = params![
-            o.id,
+            id,
             o.shop_id,
-            o.customer_id,
+            optional_number(Kind::Customer, o.customer_id.as_deref())?,
             o.name,
             o.email,
             o.created_at,
@@ -189,20 +192,22 @@ impl<'tx> OrderWriter<'tx> {
                 return Ok(());
             }
             for delete in &mut self.delete_children {
-                delete.execute([&o.id])?;
+                delete.execute([id])?;
             }
         }
-        self.write_children(o)
+        self.write_children(id, o)
     }
 
-    fn write_children(&mut self, o: &OrderRecord) -> Result<()> {
+    /// The children of `o`, whose number is `id`.
+    fn write_children(&mut self, id: i64, o: &OrderRecord) -> Result<()> {
         for (position, item) in o.line_items.iter().enumerate() {
-            insert_line_item(&mut self.line_item, &o.id, position as i64, item)?;
+            insert_line_item(&mut self.line_item, id, position as i64, item)?;
         }
         for f in &o.fulfillments {
+            let fulfillment_id = number(Kind::Fulfillment, &f.id)?;
             self.fulfillment.execute(params![
-                f.id,
-                o.id,
+                fulfillment_id,
+                id,
                 f.status,
                 f.display_status,
                 f.created_at,
@@ -210,7 +215,7 @@ impl<'tx> OrderWriter<'tx> {
             ])?;
             for (position, t) in f.tracking.iter().enumerate() {
                 self.tracking.execute(params![
-                    f.id,
+                    fulfillment_id,
                     position as i64,
                     t.company,
                     t.number,
@@ -220,8 +225,8 @@ impl<'tx> OrderWriter<'tx> {
         }
         for r in &o.refunds {
             self.refund.execute(params![
-                r.id,
-                o.id,
+                number(Kind::Refund, &r.id)?,
+                id,
                 r.created_at,
                 r.note,
                 r.amount.amount.to_string(),

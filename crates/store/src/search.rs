@@ -2,6 +2,7 @@
 
 use rusqlite::params;
 
+use crate::gid::{gid, Kind};
 use crate::{Result, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,26 +43,26 @@ impl Store {
         })?;
         hits.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
         let mut stmt = self.conn().prepare_cached(
-            "SELECT c.id, c.display_name FROM customers_fts f JOIN customers c ON c.rowid = f.rowid
+            "SELECT c.id, c.display_name FROM customers_fts f JOIN customers c ON c.id = f.rowid
              WHERE customers_fts MATCH ?1 ORDER BY rank LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![fts_query, limit], |r| {
             Ok(SearchHit {
                 kind: SearchKind::Customer,
-                id: r.get(0)?,
+                id: gid(Kind::Customer, r.get(0)?),
                 ticket_id: None,
                 title: r.get(1)?,
             })
         })?;
         hits.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
         let mut stmt = self.conn().prepare_cached(
-            "SELECT o.id, o.name FROM orders_fts f JOIN orders o ON o.rowid = f.rowid
+            "SELECT o.id, o.name FROM orders_fts f JOIN orders o ON o.id = f.rowid
              WHERE orders_fts MATCH ?1 ORDER BY rank LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![fts_query, limit], |r| {
             Ok(SearchHit {
                 kind: SearchKind::Order,
-                id: r.get(0)?,
+                id: gid(Kind::Order, r.get(0)?),
                 ticket_id: None,
                 title: r.get(1)?,
             })

@@ -2,6 +2,7 @@
 
 use rusqlite::params;
 
+use crate::gid::{number, Kind};
 use crate::{Result, Store};
 
 impl Store {
@@ -13,7 +14,7 @@ impl Store {
                 "INSERT OR IGNORE INTO ticket_orders (ticket_id, order_id, made_from_ticket)
                  VALUES (?1, ?2, 1)",
             )?
-            .execute(params![ticket_id, order_id])?;
+            .execute(params![ticket_id, number(Kind::Order, order_id)?])?;
         Ok(())
     }
 }

@@ -95,7 +95,7 @@ fn staged_line_items_land_under_their_orders_in_file_order() {
     store.upsert_shop(&shop()).unwrap();
     // An earlier sync left order 1 with an item the export no longer has.
     store
-        .upsert_orders_page(&[order(1, vec![item("old")])], None)
+        .upsert_orders_page(&[order(1, vec![item("700")])], None)
         .unwrap();
     store.start_bulk_import(&state(0)).unwrap();
 
@@ -104,15 +104,15 @@ fn staged_line_items_land_under_their_orders_in_file_order() {
         .write_bulk_orders(
             &[],
             &[],
-            &[staged(1, 1, "b"), staged(2, 9, "orphan")],
+            &[staged(1, 1, "702"), staged(2, 9, "799")],
             &state(2),
         )
         .unwrap();
     store
         .write_bulk_orders(
             &[order(1, vec![])],
-            &[staged(4, 1, "c")],
-            &[staged(3, 1, "a")],
+            &[staged(4, 1, "703")],
+            &[staged(3, 1, "701")],
             &state(4),
         )
         .unwrap();
@@ -142,9 +142,9 @@ fn staged_line_items_land_under_their_orders_in_file_order() {
     assert_eq!(
         ids,
         [
-            "gid://shopify/LineItem/b",
-            "gid://shopify/LineItem/a",
-            "gid://shopify/LineItem/c"
+            "gid://shopify/LineItem/702",
+            "gid://shopify/LineItem/701",
+            "gid://shopify/LineItem/703"
         ]
     );
     assert_eq!(
@@ -165,7 +165,7 @@ fn an_abandoned_import_drops_its_staged_items() {
     store.upsert_shop(&shop()).unwrap();
     store.start_bulk_import(&state(0)).unwrap();
     store
-        .write_bulk_orders(&[], &[], &[staged(1, 1, "a")], &state(1))
+        .write_bulk_orders(&[], &[], &[staged(1, 1, "701")], &state(1))
         .unwrap();
     store.abandon_bulk_import(&shop().id, "orders").unwrap();
     store.start_bulk_import(&state(0)).unwrap();
@@ -187,4 +187,48 @@ fn an_abandoned_import_drops_its_staged_items() {
         .unwrap()
         .line_items
         .is_empty());
+}
+
+#[test]
+fn during_an_import_another_connection_copies_the_log_into_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bulk.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    store.upsert_shop(&shop()).unwrap();
+    store.start_bulk_import(&state(0)).unwrap();
+    store.tune_for_bulk_import().unwrap();
+    let file_before = std::fs::metadata(&path).unwrap().len();
+
+    // A few MB: far below the writer's own checkpoint threshold (~64 MB of log), so only the
+    // background checkpoints can bring these pages into the file.
+    for batch in 0..20u32 {
+        let orders: Vec<_> = (0..100)
+            .map(|i| {
+                let n = batch * 100 + i + 1;
+                order(
+                    n,
+                    vec![
+                        item(&format!("{}", n * 10)),
+                        item(&format!("{}", n * 10 + 1)),
+                    ],
+                )
+            })
+            .collect();
+        store
+            .write_bulk_orders(&orders, &[], &[], &state(u64::from(batch + 1)))
+            .unwrap();
+    }
+
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::metadata(&path).unwrap().len() <= file_before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing was checkpointed into the database file in 20 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    store.end_bulk_import_tuning().unwrap();
+    assert_eq!(store.orders_count().unwrap(), 2000);
+    let wal = dir.path().join("bulk.sqlite-wal");
+    assert_eq!(std::fs::metadata(wal).map(|m| m.len()).unwrap_or(0), 0);
 }

@@ -15,12 +15,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The app's allocator (src-tauri/src/main.rs), so that the import's figures are the app's.
+#[global_allocator]
+static ALLOCATOR: MiMalloc = MiMalloc;
+
 #[path = "shared/args.rs"]
 mod args;
 #[path = "shared/copy_floor.rs"]
 mod copy_floor;
 
 use args::Args;
+use mimalloc::MiMalloc;
 use shopdesk_shopify::{ShopifyClient, ShopifyConfig};
 use shopdesk_shopify_sim::{SimConfig, Simulator};
 use shopdesk_store::Store;
@@ -34,6 +39,8 @@ struct Options {
     batch: usize,
     /// `--keep-indexes`: write with every index and full-text trigger in place (the old way).
     keep_indexes: bool,
+    /// `--import-only`: no sqlite3 floors (a quick rerun while changing the import).
+    import_only: bool,
 }
 
 fn options() -> Result<Options, String> {
@@ -43,6 +50,7 @@ fn options() -> Result<Options, String> {
         customers: args.value("--customers", 50_000)?,
         batch: args.value("--batch", 1_000)?,
         keep_indexes: args.switch("--keep-indexes"),
+        import_only: args.switch("--import-only"),
     })
 }
 
@@ -184,14 +192,32 @@ async fn bench(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("  peak (VmHWM, whole run): {} MiB", mib(rss_kib("VmHWM")));
     drop(store);
+    if !options.import_only {
+        print_floors(&db, &dir, orders, customers, options.batch as u64)?;
+    }
+    if std::env::var_os("SHOPDESK_BENCH_KEEP").is_some() {
+        println!("files kept in {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    Ok(())
+}
 
-    let (customers_floor, orders_floor) = sqlite3_floor(&db, &dir, false)?;
-    let (_, orders_floor_deferred) = sqlite3_floor(&db, &dir, true)?;
-    let copy = copy_floor::copy_script(&db, &dir, orders, options.batch as u64)?;
-    let orders_floor_copy = time_cli(&dir, "orders-copy", &copy, true)?;
+/// The sqlite3 CLI storing the rows the import stored, three ways.
+fn print_floors(
+    db: &Path,
+    dir: &Path,
+    orders: u64,
+    customers: u64,
+    batch: u64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let (customers_floor, orders_floor) = sqlite3_floor(db, dir, false)?;
+    let (_, orders_floor_deferred) = sqlite3_floor(db, dir, true)?;
+    let copy = copy_floor::copy_script(db, dir, orders, batch)?;
+    let orders_floor_copy = time_cli(dir, "orders-copy", &copy, true)?;
     println!(
         "floor, sqlite3 CLI copying the same rows from the imported file (INSERT ... SELECT, batches of {}, indexes set aside and rebuilt at the end): orders with children {:.2} s = {:.0} orders/s ({:.2} CPU s)",
-        options.batch,
+        batch,
         orders_floor_copy.wall.as_secs_f64(),
         orders as f64 / orders_floor_copy.wall.as_secs_f64(),
         orders_floor_copy.cpu
@@ -215,11 +241,6 @@ async fn bench(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
         orders as f64 / orders_floor.cpu
     );
     println!("load average at the end: {}", load_average());
-    if std::env::var_os("SHOPDESK_BENCH_KEEP").is_some() {
-        println!("files kept in {}", dir.display());
-    } else {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
     Ok(())
 }
 

@@ -10,8 +10,8 @@ prepared source file into a fresh WAL database (synchronous=NORMAL, the import's
 checkpoint settings, foreign keys on, lookup indexes and full-text index left out as during the
 import), then checkpoints. Only that copy is timed.
 
-  current   - today's tables: TEXT gid keys, line items/fulfillments/tracking/refunds as rows
-  int-keys  - the same rows with Shopify's numeric ids as INTEGER PRIMARY KEY
+  text-keys - the tables before 2026-12-07: TEXT gid keys, children as rows
+  int-keys  - today's tables: Shopify's numeric ids as INTEGER PRIMARY KEY, children as rows
   one-row   - one row per order, line items/fulfillments/refunds as JSON columns
 """
 import os
@@ -35,11 +35,12 @@ def sqlite(db, script):
 
 def prepare_source(imported, source):
     """The imported rows, each tagged with its batch number `bn`, in three layouts."""
-    gid = lambda col, kind: f"CAST(substr({col}, length('gid://shopify/{kind}/') + 1) AS INTEGER)"
+    gid = lambda col, kind: f"'gid://shopify/{kind}/' || {col}"
     sqlite(source, f"""
 ATTACH '{imported}' AS b;
 CREATE TABLE shops AS SELECT * FROM b.shops;
-CREATE TABLE orders AS SELECT (rowid - 1) / {BATCH} AS bn, * FROM b.orders ORDER BY rowid;
+CREATE TABLE orders AS SELECT (row_number() OVER (ORDER BY id) - 1) / {BATCH} AS bn, *
+  FROM b.orders ORDER BY id;
 CREATE INDEX orders_id ON orders(id);
 CREATE TABLE line_items AS SELECT o.bn, l.* FROM b.line_items l JOIN orders o ON o.id = l.order_id
   ORDER BY l.order_id, l.position;
@@ -50,24 +51,23 @@ CREATE TABLE refunds AS SELECT o.bn, r.* FROM b.refunds r JOIN orders o ON o.id 
 CREATE INDEX li_order ON line_items(order_id); CREATE INDEX f_order ON fulfillments(order_id);
 CREATE INDEX t_f ON fulfillment_tracking(fulfillment_id); CREATE INDEX r_order ON refunds(order_id);
 
-CREATE TABLE i_orders AS SELECT bn, {gid('id', 'Order')} AS id, shop_id,
+CREATE TABLE t_orders AS SELECT bn, {gid('id', 'Order')} AS id, shop_id,
   {gid('customer_id', 'Customer')} AS customer_id, name, email, created_at, processed_at,
   updated_at, cancelled_at, cancel_reason, closed_at, financial_status, fulfillment_status,
   currency_code, presentment_currency_code, subtotal_amount, shipping_amount, tax_amount,
   total_amount, current_total_amount, refunded_amount, presentment_total_amount, note, tags,
   shipping_address, status_page_url FROM orders;
-CREATE TABLE i_line_items AS SELECT bn, {gid('id', 'LineItem')} AS id,
+CREATE TABLE t_line_items AS SELECT bn, {gid('id', 'LineItem')} AS id,
   {gid('order_id', 'Order')} AS order_id, position, name, sku, variant_title, quantity,
   current_quantity, refundable_quantity, unfulfilled_quantity, unit_price_amount, currency_code,
-  {gid('variant_id', 'ProductVariant')} AS variant_id, {gid('product_id', 'Product')} AS product_id
-  FROM line_items;
-CREATE TABLE i_fulfillments AS SELECT bn, {gid('id', 'Fulfillment')} AS id,
+  variant_id, product_id FROM line_items;
+CREATE TABLE t_fulfillments AS SELECT bn, {gid('id', 'Fulfillment')} AS id,
   {gid('order_id', 'Order')} AS order_id, status, display_status, created_at, delivered_at
   FROM fulfillments;
-CREATE TABLE i_fulfillment_tracking AS SELECT bn,
+CREATE TABLE t_fulfillment_tracking AS SELECT bn,
   {gid('fulfillment_id', 'Fulfillment')} AS fulfillment_id, position, company, number, url
   FROM fulfillment_tracking;
-CREATE TABLE i_refunds AS SELECT bn, {gid('id', 'Refund')} AS id,
+CREATE TABLE t_refunds AS SELECT bn, {gid('id', 'Refund')} AS id,
   {gid('order_id', 'Order')} AS order_id, created_at, note, amount, currency_code FROM refunds;
 
 CREATE TABLE j_orders AS SELECT o.*,
@@ -83,7 +83,7 @@ CREATE TABLE j_orders AS SELECT o.*,
    FROM refunds r WHERE r.order_id = o.id) AS refund_list
   FROM orders o;
 """)
-    for table in ["orders", "i_orders", "j_orders"] + CHILDREN + ["i_" + c for c in CHILDREN]:
+    for table in ["orders", "t_orders", "j_orders"] + CHILDREN + ["t_" + c for c in CHILDREN]:
         sqlite(source, f"CREATE INDEX {table}_bn ON {table}(bn);")
 
 
@@ -93,12 +93,10 @@ def schema(imported, layout):
     sql = sqlite(imported, "".join(
         f"SELECT sql || ';' FROM sqlite_master WHERE type = 'table' AND name = '{t}';\n"
         for t in tables))
-    if layout == "int-keys":
-        for column in ["id", "order_id", "fulfillment_id", "customer_id", "variant_id",
-                       "product_id"]:
-            sql = re.sub(rf"\b{column}(\s+)TEXT", rf"{column}\1INTEGER", sql)
-        # shops keep their text id: one row.
-        sql = re.sub(r"(CREATE TABLE shops \(\s*id\s+)INTEGER", r"\1TEXT", sql)
+    if layout == "text-keys":
+        for column in ["id", "order_id", "fulfillment_id", "customer_id"]:
+            sql = re.sub(rf"\b{column}(\s+)INTEGER", rf"{column}\1TEXT", sql)
+        sql = sql.replace(", WITHOUT ROWID", "")
     if layout == "one-row":
         sql = sql.split("CREATE TABLE line_items")[0]
         sql = re.sub(r"(status_page_url\s+TEXT)", r"\1, items TEXT, fulfillment_list TEXT, "
@@ -114,7 +112,7 @@ def columns(source, table):
 def copy(source, imported, layout, batches, workdir):
     db = os.path.join(workdir, f"{layout}.sqlite")
     sqlite(db, "PRAGMA journal_mode=WAL;\n" + schema(imported, layout))
-    prefix = {"current": "", "int-keys": "i_", "one-row": "j_"}[layout]
+    prefix = {"text-keys": "t_", "int-keys": "", "one-row": "j_"}[layout]
     tables = ["orders"] + ([] if layout == "one-row" else CHILDREN)
     lines = ["PRAGMA synchronous=NORMAL;", "PRAGMA foreign_keys=ON;", "PRAGMA cache_size=-64000;",
              "PRAGMA wal_autocheckpoint=16000;", f"ATTACH '{source}' AS s;",
@@ -145,7 +143,7 @@ def main():
         source = os.path.join(workdir, "source.sqlite")
         prepare_source(imported, source)
         print(f"{orders} orders, load average {open('/proc/loadavg').read().split()[:3]}")
-        for layout in ["current", "int-keys", "one-row"]:
+        for layout in ["text-keys", "int-keys", "one-row"]:
             wall, cpu, size = copy(source, imported, layout, batches, workdir)
             print(f"{layout:9s} {wall:6.2f} s = {orders / wall:8.0f} orders/s "
                   f"({cpu:.2f} CPU s), file {size / 1e6:.0f} MB")

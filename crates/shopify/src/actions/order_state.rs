@@ -325,7 +325,7 @@ impl ShopifyClient {
             page.has_next_page = found.line_items.page_info.has_next_page;
             page.end_cursor = found.line_items.page_info.end_cursor;
         }
-        Ok(Some(order_record(shop_id, &fields, &more)?))
+        Ok(Some(order_record(shop_id, fields, more)?))
     }
 
     /// The shop's locations (where restocked items can go), active first.

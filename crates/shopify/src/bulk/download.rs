@@ -38,11 +38,18 @@ impl LineChunk {
     /// Each line (without its newline) with the position just after it.
     pub fn lines(&self) -> impl Iterator<Item = (&[u8], DownloadPosition)> + '_ {
         let mut position = self.start;
-        self.data.split_inclusive(|b| *b == b'\n').map(move |line| {
+        let mut rest = &self.data[..];
+        std::iter::from_fn(move || {
+            if rest.is_empty() {
+                return None;
+            }
+            let end = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+            let (line, after) = rest.split_at(end);
+            rest = after;
             position.line += 1;
             position.byte += line.len() as u64;
             let text = line.strip_suffix(b"\n").unwrap_or(line);
-            (text.strip_suffix(b"\r").unwrap_or(text), position)
+            Some((text.strip_suffix(b"\r").unwrap_or(text), position))
         })
     }
 
@@ -158,7 +165,7 @@ impl BulkDownload {
 
     /// Complete lines of `pending` + `bytes`; keeps what follows the last newline.
     fn take_lines(&mut self, bytes: &[u8]) -> Option<LineChunk> {
-        let Some(last_newline) = bytes.iter().rposition(|b| *b == b'\n') else {
+        let Some(last_newline) = memchr::memrchr(b'\n', bytes) else {
             self.pending.extend_from_slice(bytes);
             return None;
         };
@@ -170,7 +177,7 @@ impl BulkDownload {
 
     fn hand_out(&mut self, data: Vec<u8>) -> LineChunk {
         let start = self.position;
-        let newlines = data.iter().filter(|b| **b == b'\n').count() as u64;
+        let newlines = memchr::memchr_iter(b'\n', &data).count() as u64;
         let unterminated = u64::from(data.last().is_some_and(|b| *b != b'\n'));
         self.position.line += newlines + unterminated;
         self.position.byte += data.len() as u64;

@@ -7,9 +7,9 @@
 //! order keeps one mapping; its line items come from their own lines, in any order.
 
 use serde::Deserialize;
-use shopdesk_store::{CustomerRecord, LineItemRecord, OrderRecord};
+use shopdesk_store::{CustomerRecord, IdKind, LineItemRecord, OrderRecord};
 
-use crate::mapping::{customer_record, line_item_record, order_record, MappingError};
+use crate::mapping::{check_id, customer_record, line_item_record, order_record, MappingError};
 use crate::queries::{customers_page, orders_page};
 
 /// What one line of an orders export holds.
@@ -48,7 +48,7 @@ pub fn parse_orders_line(shop_id: &str, line: &[u8]) -> Result<OrderExportLine, 
         with_items.extend_from_slice(NO_LINE_ITEMS);
         let fields: orders_page::OrderFields =
             serde_json::from_slice(&with_items).map_err(|e| unreadable(line, e.to_string()))?;
-        return order_record(shop_id, &fields, &[])
+        return order_record(shop_id, fields, Vec::new())
             .map(|order| OrderExportLine::Order(Box::new(order)));
     }
     let probe: Probe<'_> =
@@ -64,8 +64,11 @@ pub fn parse_orders_line(shop_id: &str, line: &[u8]) -> Result<OrderExportLine, 
     let fields: orders_page::LineItemFields = serde_json::from_slice(line).map_err(|e| {
         MappingError::new(format!("line item {id}"), format!("unexpected JSON ({e})"))
     })?;
-    let item = line_item_record(&fields)
+    let item = line_item_record(fields)
         .map_err(|reason| MappingError::new(format!("line item {id} of order {parent}"), reason))?;
+    check_id(IdKind::Order, parent).map_err(|reason| {
+        MappingError::new(format!("line item {id}"), format!("parent: {reason}"))
+    })?;
     Ok(OrderExportLine::LineItem {
         order_id: parent.to_string(),
         item: Box::new(item),
@@ -84,7 +87,7 @@ pub fn parse_customers_line(shop_id: &str, line: &[u8]) -> Result<CustomerRecord
 /// puts it, so that parent lines (the long ones) cost one scan and no parse.
 fn has_parent(line: &[u8]) -> bool {
     const KEY: &[u8] = b"\"__parentId\":";
-    line.windows(KEY.len()).rev().any(|window| window == KEY)
+    memchr::memmem::rfind(line, KEY).is_some()
 }
 
 fn unreadable(line: &[u8], error: String) -> MappingError {

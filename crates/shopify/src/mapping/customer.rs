@@ -1,6 +1,6 @@
-use shopdesk_store::CustomerRecord;
+use shopdesk_store::{CustomerRecord, IdKind};
 
-use super::{money, MappingError};
+use super::{check_id, money, MappingError};
 use crate::queries::customers_page::CustomerFields;
 
 pub fn customer_record(shop_id: &str, c: &CustomerFields) -> Result<CustomerRecord, MappingError> {
@@ -17,7 +17,9 @@ pub fn customer_record(shop_id: &str, c: &CustomerFields) -> Result<CustomerReco
     let amount_spent = money(&c.amount_spent.amount, &c.amount_spent.currency_code)
         .map_err(|e| fail(format!("amountSpent: {e}")))?;
     Ok(CustomerRecord {
-        id: c.id.clone(),
+        id: check_id(IdKind::Customer, &c.id)
+            .map(|()| c.id.clone())
+            .map_err(fail)?,
         shop_id: shop_id.to_string(),
         display_name: c.display_name.clone(),
         first_name: c.first_name.clone(),

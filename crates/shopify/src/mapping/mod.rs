@@ -16,6 +16,7 @@ mod shop;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shopdesk_money::{Currency, Money};
+use shopdesk_store::{id_number, IdKind};
 
 pub use customer::customer_record;
 pub(crate) use order::line_item_record;
@@ -49,6 +50,11 @@ pub(crate) fn enum_text<T: Serialize>(value: &T) -> String {
         Ok(other) => other.to_string(),
         Err(e) => format!("<unprintable: {e}>"),
     }
+}
+
+/// Whether the store can key a record by `id` (Shopify's `gid://shopify/<Kind>/<number>`).
+pub(crate) fn check_id(kind: IdKind, id: &str) -> Result<(), String> {
+    id_number(kind, id).map(|_| ()).map_err(|e| e.to_string())
 }
 
 pub(crate) fn currency(code: &impl Serialize) -> Result<Currency, String> {

@@ -1,9 +1,9 @@
 use shopdesk_money::Money;
 use shopdesk_store::{
-    FulfillmentRecord, LineItemRecord, OrderRecord, RefundRecord, TrackingRecord,
+    FulfillmentRecord, IdKind, LineItemRecord, OrderRecord, RefundRecord, TrackingRecord,
 };
 
-use super::{currency, enum_text, MappingError};
+use super::{check_id, currency, enum_text, MappingError};
 use crate::queries::orders_page::{
     LineItemFields, MoneyFields, OrderFields, OrderFieldsFulfillments, OrderFieldsRefunds,
 };
@@ -13,13 +13,19 @@ fn money(value: &MoneyFields) -> Result<Money, String> {
 }
 
 /// Maps an order with its first page of line items followed by `more_line_items` (fetched
-/// with OrderLineItemsPage when the order has more than one page).
+/// with OrderLineItemsPage when the order has more than one page). Takes the fields by value:
+/// their strings move into the record (a bulk import maps some million of them).
 pub fn order_record(
     shop_id: &str,
-    o: &OrderFields,
-    more_line_items: &[LineItemFields],
+    mut o: OrderFields,
+    more_line_items: Vec<LineItemFields>,
 ) -> Result<OrderRecord, MappingError> {
+    let items = std::mem::take(&mut o.line_items.nodes);
     let fail = |reason: String| MappingError::new(format!("order {} ({})", o.name, o.id), reason);
+    check_id(IdKind::Order, &o.id).map_err(fail)?;
+    if let Some(customer) = &o.customer {
+        check_id(IdKind::Customer, &customer.id).map_err(|e| fail(format!("customer: {e}")))?;
+    }
 
     let total = money(&o.total_price_set.shop_money).map_err(|e| fail(format!("total: {e}")))?;
     // Every shop-money amount of an order is in the shop's currency; the store relies on it.
@@ -49,10 +55,8 @@ pub fn order_record(
         .map_err(|e| fail(format!("presentment total: {e}")))?;
     let presentment_currency = currency(&o.presentment_currency_code).map_err(fail)?;
 
-    let line_items = o
-        .line_items
-        .nodes
-        .iter()
+    let line_items = items
+        .into_iter()
         .chain(more_line_items)
         .map(line_item_record)
         .collect::<Result<Vec<_>, _>>()
@@ -70,18 +74,25 @@ pub fn order_record(
         .transpose()
         .map_err(|e| fail(format!("shipping address: {e}")))?;
 
+    let fulfillments = o
+        .fulfillments
+        .iter()
+        .map(fulfillment_record)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(fail)?;
+
     Ok(OrderRecord {
-        id: o.id.clone(),
+        id: o.id,
         shop_id: shop_id.to_string(),
-        customer_id: o.customer.as_ref().map(|c| c.id.clone()),
-        name: o.name.clone(),
-        email: o.email.clone(),
-        created_at: o.created_at.clone(),
-        processed_at: o.processed_at.clone(),
-        updated_at: o.updated_at.clone(),
-        cancelled_at: o.cancelled_at.clone(),
+        customer_id: o.customer.map(|c| c.id),
+        name: o.name,
+        email: o.email,
+        created_at: o.created_at,
+        processed_at: o.processed_at,
+        updated_at: o.updated_at,
+        cancelled_at: o.cancelled_at,
         cancel_reason: o.cancel_reason.as_ref().map(enum_text),
-        closed_at: o.closed_at.clone(),
+        closed_at: o.closed_at,
         // Null for some orders (e.g. nothing to pay); kept as an empty status.
         financial_status: o
             .display_financial_status
@@ -97,37 +108,40 @@ pub fn order_record(
         current_total,
         refunded,
         presentment_total,
-        note: o.note.clone(),
-        tags: o.tags.clone(),
+        note: o.note,
+        tags: o.tags,
         shipping_address,
-        status_page_url: Some(o.status_page_url.clone()),
+        status_page_url: Some(o.status_page_url),
         line_items,
-        fulfillments: o.fulfillments.iter().map(fulfillment_record).collect(),
+        fulfillments,
         refunds,
     })
 }
 
-pub(crate) fn line_item_record(item: &LineItemFields) -> Result<LineItemRecord, String> {
+pub(crate) fn line_item_record(item: LineItemFields) -> Result<LineItemRecord, String> {
     let unit_price = money(&item.original_unit_price_set.shop_money)
         .map_err(|e| format!("line item {} ({}): unit price: {e}", item.name, item.id))?;
+    check_id(IdKind::LineItem, &item.id).map_err(|e| format!("line item {}: {e}", item.name))?;
     Ok(LineItemRecord {
-        id: item.id.clone(),
-        name: item.name.clone(),
-        sku: item.sku.clone(),
-        variant_title: item.variant_title.clone(),
+        id: item.id,
+        name: item.name,
+        sku: item.sku,
+        variant_title: item.variant_title,
         quantity: item.quantity,
         current_quantity: item.current_quantity,
         refundable_quantity: item.refundable_quantity,
         unfulfilled_quantity: item.unfulfilled_quantity,
         unit_price,
-        variant_id: item.variant.as_ref().map(|v| v.id.clone()),
-        product_id: item.product.as_ref().map(|p| p.id.clone()),
+        variant_id: item.variant.map(|v| v.id),
+        product_id: item.product.map(|p| p.id),
     })
 }
 
-fn fulfillment_record(f: &OrderFieldsFulfillments) -> FulfillmentRecord {
-    FulfillmentRecord {
-        id: f.id.clone(),
+fn fulfillment_record(f: &OrderFieldsFulfillments) -> Result<FulfillmentRecord, String> {
+    Ok(FulfillmentRecord {
+        id: check_id(IdKind::Fulfillment, &f.id)
+            .map(|()| f.id.clone())
+            .map_err(|e| format!("fulfillment: {e}"))?,
         status: enum_text(&f.status),
         display_status: f.display_status.as_ref().map(enum_text),
         created_at: f.created_at.clone(),
@@ -141,14 +155,16 @@ fn fulfillment_record(f: &OrderFieldsFulfillments) -> FulfillmentRecord {
                 url: t.url.clone(),
             })
             .collect(),
-    }
+    })
 }
 
 fn refund_record(r: &OrderFieldsRefunds, order_updated_at: &str) -> Result<RefundRecord, String> {
     let amount = money(&r.total_refunded_set.shop_money)
         .map_err(|e| format!("refund {}: amount: {e}", r.id))?;
     Ok(RefundRecord {
-        id: r.id.clone(),
+        id: check_id(IdKind::Refund, &r.id)
+            .map(|()| r.id.clone())
+            .map_err(|e| format!("refund: {e}"))?,
         // Nullable in the schema; a refund cannot be later than the order's last change.
         created_at: r
             .created_at

@@ -59,7 +59,12 @@ fn order_fields(value: Value) -> orders_page::OrderFields {
 #[test]
 fn an_order_maps_with_its_details() {
     let more: orders_page::LineItemFields = serde_json::from_value(line_item_json(2)).unwrap();
-    let order = order_record("gid://shopify/Shop/1", &order_fields(order_json()), &[more]).unwrap();
+    let order = order_record(
+        "gid://shopify/Shop/1",
+        order_fields(order_json()),
+        vec![more],
+    )
+    .unwrap();
     assert_eq!(order.name, "#1001");
     assert_eq!(
         order.customer_id.as_deref(),
@@ -101,7 +106,7 @@ fn unknown_enum_values_are_kept_as_sent() {
     let mut json = order_json();
     json["displayFinancialStatus"] = json!("PAID_WITH_SEASHELLS");
     json["fulfillments"][0]["status"] = json!("TELEPORTED");
-    let order = order_record("s", &order_fields(json), &[]).unwrap();
+    let order = order_record("s", order_fields(json), Vec::new()).unwrap();
     assert_eq!(order.financial_status, "PAID_WITH_SEASHELLS");
     assert_eq!(order.fulfillments[0].status, "TELEPORTED");
 }
@@ -110,7 +115,7 @@ fn unknown_enum_values_are_kept_as_sent() {
 fn an_unknown_currency_rejects_the_order_by_name() {
     let mut json = order_json();
     json["totalPriceSet"]["shopMoney"]["currencyCode"] = json!("XYZ");
-    let error = order_record("s", &order_fields(json), &[]).unwrap_err();
+    let error = order_record("s", order_fields(json), Vec::new()).unwrap_err();
     assert_eq!(error.record, "order #1001 (gid://shopify/Order/1)");
     assert!(error.reason.contains("XYZ"), "{}", error.reason);
     assert_eq!(
@@ -126,7 +131,7 @@ fn an_unknown_currency_rejects_the_order_by_name() {
 fn amounts_in_mixed_shop_currencies_reject_the_order() {
     let mut json = order_json();
     json["totalShippingPriceSet"]["shopMoney"]["currencyCode"] = json!("USD");
-    let error = order_record("s", &order_fields(json), &[]).unwrap_err();
+    let error = order_record("s", order_fields(json), Vec::new()).unwrap_err();
     assert_eq!(error.reason, "shipping is in USD but the total is in EUR");
 }
 
@@ -134,7 +139,7 @@ fn amounts_in_mixed_shop_currencies_reject_the_order() {
 fn a_bad_line_item_rejects_its_order() {
     let mut json = order_json();
     json["lineItems"]["nodes"][0]["originalUnitPriceSet"]["shopMoney"]["amount"] = json!("1,5");
-    let error = order_record("s", &order_fields(json), &[]).unwrap_err();
+    let error = order_record("s", order_fields(json), Vec::new()).unwrap_err();
     assert!(error
         .reason
         .starts_with("line item Mug - Blue (gid://shopify/LineItem/1)"));
@@ -175,4 +180,27 @@ fn a_shared_fragment_converts_between_documents() {
     let theirs: customer_orders::OrderFields = serde_json::from_value(order_json()).unwrap();
     let ours: orders_page::OrderFields = same_fragment(&theirs).unwrap();
     assert_eq!(ours, order_fields(order_json()));
+}
+
+#[test]
+fn an_id_the_store_cannot_key_rejects_the_record_by_name() {
+    let mut json = order_json();
+    json["id"] = json!("gid://shopify/Order/1?v=2");
+    let error = order_record("s", order_fields(json), Vec::new()).unwrap_err();
+    assert_eq!(error.record, "order #1001 (gid://shopify/Order/1?v=2)");
+    assert!(
+        error.reason.contains("gid://shopify/Order/<number>"),
+        "{}",
+        error.reason
+    );
+
+    let mut json = order_json();
+    json["lineItems"]["nodes"][0]["id"] = json!("gid://shopify/LineItem/x1");
+    let error = order_record("s", order_fields(json), Vec::new()).unwrap_err();
+    assert!(
+        error.reason.starts_with("line item Mug - Blue: ")
+            && error.reason.contains("gid://shopify/LineItem/x1"),
+        "{}",
+        error.reason
+    );
 }

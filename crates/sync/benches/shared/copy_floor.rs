@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Writes the copy script for `orders` orders in batches of `batch` and returns its path.
-/// The order rows of a batch are the source's rowids `first..=last`; their children follow
-/// them through the source's `order_id` indexes.
+/// The orders of a batch are a run of the source's order ids; their children follow them
+/// through the source's `order_id` indexes.
 pub fn copy_script(
     imported: &Path,
     dir: &Path,
@@ -27,14 +27,18 @@ pub fn copy_script(
     writeln!(sql, "ATTACH '{source}' AS s;")?;
     sql.push_str("INSERT INTO main.shops SELECT * FROM s.shops;\n");
     let batch = batch.max(1);
-    let mut first = 1;
-    while first <= orders {
-        let last = first + batch - 1;
-        let ids = format!("SELECT id FROM s.orders WHERE rowid BETWEEN {first} AND {last}");
+    // Orders are keyed by their Shopify number: batch k is the k-th run of `batch` of them.
+    writeln!(
+        sql,
+        "CREATE TEMP TABLE batch_of AS SELECT id, (row_number() OVER (ORDER BY id) - 1) / {batch} \
+         AS k FROM s.orders;\nCREATE INDEX temp.batch_of_k ON batch_of(k, id);"
+    )?;
+    for k in 0..orders.div_ceil(batch) {
+        let ids = format!("SELECT id FROM temp.batch_of WHERE k = {k}");
         writeln!(sql, "BEGIN;")?;
         writeln!(
             sql,
-            "INSERT INTO main.orders SELECT * FROM s.orders WHERE rowid BETWEEN {first} AND {last};"
+            "INSERT INTO main.orders SELECT * FROM s.orders WHERE id IN ({ids}) ORDER BY id;"
         )?;
         writeln!(
             sql,
@@ -55,7 +59,6 @@ pub fn copy_script(
              ORDER BY order_id, position;"
         )?;
         writeln!(sql, "COMMIT;")?;
-        first = last + 1;
     }
     sql.push_str("DETACH s;\n");
     let path = dir.join("orders-copy.sql");
