@@ -48,7 +48,7 @@ fn options() -> Result<Options, String> {
     Ok(Options {
         orders: args.value("--orders", 100_000)?,
         customers: args.value("--customers", 50_000)?,
-        batch: args.value("--batch", 1_000)?,
+        batch: args.value("--batch", BulkSyncOptions::default().batch_records)?,
         keep_indexes: args.switch("--keep-indexes"),
         import_only: args.switch("--import-only"),
     })
@@ -171,7 +171,7 @@ async fn bench(options: &Options) -> Result<(), Box<dyn std::error::Error>> {
     );
     if let Some(rebuild) = timeline.rebuild_start {
         println!(
-            "  of which the index rebuild (orders and customers, at the end): {:.2} s",
+            "  of which the index rebuild at the end (orders; the customers' share ran after their import): {:.2} s",
             (end - rebuild).as_secs_f64()
         );
     }

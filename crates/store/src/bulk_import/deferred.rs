@@ -24,8 +24,24 @@ const DEFERRED: &[&str] = &[
     "customers_au",
 ];
 
-/// Full-text indexes whose triggers are set aside: rebuilt from their tables at the end.
-const REBUILT: &[&str] = &["orders_fts", "customers_fts"];
+/// The customers' share of [`DEFERRED`]: put back as soon as the customers are in, while the
+/// orders (whose export takes longer) are still coming.
+const CUSTOMERS: &[&str] = &[
+    "customers_email",
+    "customers_ai",
+    "customers_ad",
+    "customers_au",
+];
+
+/// The full-text index a set-aside trigger feeds: rebuilt from its table when the trigger is
+/// put back.
+fn fed_by(trigger: &str) -> Option<&'static str> {
+    match trigger {
+        "orders_ai" | "orders_ad" | "orders_au" => Some("orders_fts"),
+        "customers_ai" | "customers_ad" | "customers_au" => Some("customers_fts"),
+        _ => None,
+    }
+}
 
 impl Store {
     /// Drops the indexes and full-text triggers a bulk import does not need, keeping their SQL
@@ -82,21 +98,48 @@ impl Store {
         &mut self,
         before_commit: impl FnOnce() -> Result<()>,
     ) -> Result<bool> {
+        self.restore_set_aside(None, before_commit)
+    }
+
+    /// Puts back only what was set aside for customers (their lookup index, their full-text
+    /// triggers, and rebuilds their full-text index), in one transaction: a first copy calls
+    /// it once the customers are in, so that their search works, and this work is done, while
+    /// the orders export still runs. Returns `false` when none of it was set aside.
+    pub fn restore_deferred_customer_indexes(&mut self) -> Result<bool> {
+        self.restore_set_aside(Some(CUSTOMERS), || Ok(()))
+    }
+
+    /// Recreates the set-aside items named in `only` (all when `None`) and rebuilds the
+    /// full-text indexes their triggers feed.
+    fn restore_set_aside(
+        &mut self,
+        only: Option<&[&str]>,
+        before_commit: impl FnOnce() -> Result<()>,
+    ) -> Result<bool> {
         let tx = self.conn_mut().transaction()?;
-        let statements: Vec<String> = tx
-            .prepare("SELECT sql FROM deferred_schema ORDER BY type, name")?
-            .query_map([], |r| r.get(0))?
+        let items: Vec<(String, String)> = tx
+            .prepare("SELECT name, sql FROM deferred_schema ORDER BY type, name")?
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .filter(|item| {
+                item.as_ref().map_or(true, |(name, _)| {
+                    only.is_none_or(|only| only.contains(&name.as_str()))
+                })
+            })
             .collect::<std::result::Result<_, _>>()?;
-        if statements.is_empty() {
+        if items.is_empty() {
             return Ok(false);
         }
-        for sql in &statements {
+        let mut rebuilt: Vec<&str> = Vec::new();
+        for (name, sql) in &items {
             tx.execute_batch(sql)?;
+            tx.execute("DELETE FROM deferred_schema WHERE name = ?1", [name])?;
+            if let Some(fts) = fed_by(name).filter(|fts| !rebuilt.contains(fts)) {
+                rebuilt.push(fts);
+            }
         }
-        for fts in REBUILT {
+        for fts in rebuilt {
             tx.execute_batch(&format!("INSERT INTO {fts}({fts}) VALUES ('rebuild')"))?;
         }
-        tx.execute("DELETE FROM deferred_schema", [])?;
         before_commit()?;
         tx.commit()?;
         Ok(true)
@@ -146,5 +189,28 @@ mod tests {
         assert_eq!(schema(&store), before);
         assert!(!store.search_index_rebuilding().unwrap());
         assert!(!store.restore_deferred_indexes().unwrap());
+    }
+
+    #[test]
+    fn the_customers_share_comes_back_first_and_alone() {
+        let mut store = Store::open_in_memory().unwrap();
+        let before = schema(&store);
+        store.defer_indexes_for_bulk_import().unwrap();
+
+        assert!(store.restore_deferred_customer_indexes().unwrap());
+        let between = schema(&store);
+        for name in CUSTOMERS {
+            assert!(between.contains(&name.to_string()), "{name} is back");
+        }
+        assert!(!between.contains(&"orders_ai".to_string()));
+        assert!(!between.contains(&"orders_customer".to_string()));
+        assert!(
+            store.search_index_rebuilding().unwrap(),
+            "orders still set aside"
+        );
+        assert!(!store.restore_deferred_customer_indexes().unwrap());
+
+        assert!(store.restore_deferred_indexes().unwrap());
+        assert_eq!(schema(&store), before);
     }
 }

@@ -131,6 +131,9 @@ pub async fn initial_sync_bulk_with(
             &mut progress,
         )
         .await?;
+    // Customer search back, and that share of the rebuild done, while the orders export
+    // (the longer one) still runs on Shopify.
+    store.restore_deferred_customer_indexes()?;
     let orders_report = sync
         .complete(
             store,
