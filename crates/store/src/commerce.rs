@@ -3,7 +3,7 @@
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use shopdesk_money::{Currency, Money};
 
-use crate::gid::{gid, number, Kind};
+use crate::gid::{gid, lookup, number, Kind};
 use crate::order_writer::OrderWriter;
 use crate::sync_state::{write_checkpoint, SyncCheckpoint};
 use crate::{
@@ -87,10 +87,13 @@ impl Store {
     }
 
     pub fn customer(&self, id: &str) -> Result<Option<CustomerRecord>> {
+        let Some(id) = lookup(Kind::Customer, id) else {
+            return Ok(None);
+        };
         self.conn()
             .query_row(
                 &format!("SELECT {CUSTOMER_COLUMNS} FROM customers WHERE id = ?1"),
-                [number(Kind::Customer, id)?],
+                [id],
                 customer_from_row,
             )
             .optional()?
@@ -133,11 +136,14 @@ impl Store {
     }
 
     pub fn order(&self, id: &str) -> Result<Option<OrderRecord>> {
+        let Some(id) = lookup(Kind::Order, id) else {
+            return Ok(None);
+        };
         let header = self
             .conn()
             .query_row(
                 &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
-                [number(Kind::Order, id)?],
+                [id],
                 order_header_from_row,
             )
             .optional()?
@@ -162,15 +168,15 @@ impl Store {
 
     /// A customer's orders with their details, newest first.
     pub fn orders_for_customer(&self, customer_id: &str) -> Result<Vec<OrderRecord>> {
+        let Some(customer_id) = lookup(Kind::Customer, customer_id) else {
+            return Ok(Vec::new());
+        };
         let headers = {
             let mut stmt = self.conn().prepare(&format!(
                 "SELECT {ORDER_COLUMNS} FROM orders WHERE customer_id = ?1
                  ORDER BY processed_at DESC, id DESC"
             ))?;
-            let rows = stmt.query_map(
-                [number(Kind::Customer, customer_id)?],
-                order_header_from_row,
-            )?;
+            let rows = stmt.query_map([customer_id], order_header_from_row)?;
             rows.map(|r| r?).collect::<Result<Vec<_>>>()?
         };
         headers.into_iter().map(|o| self.with_children(o)).collect()

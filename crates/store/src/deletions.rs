@@ -3,7 +3,7 @@
 
 use rusqlite::Transaction;
 
-use crate::gid::{number, Kind};
+use crate::gid::{lookup, Kind};
 use crate::sync_state::{write_checkpoint, SyncCheckpoint};
 use crate::{Result, Store};
 
@@ -52,8 +52,9 @@ fn delete_ids(tx: &Transaction<'_>, kind: Kind, ids: &[String]) -> Result<usize>
         _ => "DELETE FROM orders WHERE id = ?1",
     })?;
     let mut deleted = 0;
-    for id in ids {
-        deleted += stmt.execute([number(kind, id)?])?;
+    // An id no record can have is one not stored.
+    for id in ids.iter().filter_map(|id| lookup(kind, id)) {
+        deleted += stmt.execute([id])?;
     }
     Ok(deleted)
 }

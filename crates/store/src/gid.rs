@@ -38,6 +38,12 @@ pub fn number(kind: Kind, gid: &str) -> Result<i64> {
         })
 }
 
+/// The number to look `gid` up by; `None` for an id no stored record can have (reads find
+/// nothing for it instead of failing).
+pub(crate) fn lookup(kind: Kind, gid: &str) -> Option<i64> {
+    number(kind, gid).ok()
+}
+
 /// As [`number`], for an id that may be absent.
 pub(crate) fn optional_number(kind: Kind, gid: Option<&str>) -> Result<Option<i64>> {
     gid.map(|gid| number(kind, gid)).transpose()

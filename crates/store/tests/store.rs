@@ -427,3 +427,18 @@ fn search_finds_messages_customers_and_orders() {
     store.upsert_orders_page(&[o], None).unwrap();
     assert_eq!(kinds(&store, "espresso"), [SearchKind::Order]);
 }
+
+#[test]
+fn reads_by_an_id_no_record_can_have_find_nothing() {
+    let mut store = Store::open_in_memory().unwrap();
+    assert_eq!(
+        store.order("gid://shopify/Order/not-a-number").unwrap(),
+        None
+    );
+    assert_eq!(store.customer("42").unwrap(), None);
+    assert!(store
+        .orders_for_customer("gid://shopify/Order/1")
+        .unwrap()
+        .is_empty());
+    assert_eq!(store.delete_orders(&["nonsense".into()], None).unwrap(), 0);
+}
