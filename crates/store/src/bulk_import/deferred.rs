@@ -1,5 +1,6 @@
 //! Indexes and full-text triggers set aside while an initial bulk import writes, and put back
-//! in one transaction at its end (see `migrations/20261129_1900_sync_extras.sql`).
+//! in one transaction at its end (see `migrations/20261129_1900_sync_extras.sql`); the
+//! customers' share in a transaction of its own as soon as the customers are in.
 //!
 //! Only what the import does not read is set aside: the lookup indexes on customers and orders
 //! and the triggers that feed `orders_fts`/`customers_fts`. Primary keys and the `order_id`
