@@ -154,3 +154,41 @@ fn deleting_a_migrated_order_takes_its_children_and_search_rows() {
         .any(|h| h.kind == SearchKind::Order));
     assert_eq!(store.orders_count().unwrap(), 1);
 }
+
+/// A file left in the middle of a bulk import (indexes and full-text triggers set aside)
+/// comes out of the migration whole: everything recreated, nothing left set aside.
+#[test]
+fn a_file_left_mid_import_gets_its_indexes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = old_store(dir.path());
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "INSERT INTO deferred_schema (name, type, sql)
+               SELECT name, type, sql FROM sqlite_master
+               WHERE name IN ('orders_name', 'customers_email', 'orders_ai', 'customers_ai');
+             DROP INDEX orders_name; DROP INDEX customers_email;
+             DROP TRIGGER orders_ai; DROP TRIGGER customers_ai;",
+        )
+        .unwrap();
+    }
+
+    let store = Store::open(&path).unwrap();
+
+    assert!(!store.search_index_rebuilding().unwrap());
+    let conn = Connection::open(&path).unwrap();
+    let present: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master
+             WHERE name IN ('orders_name', 'customers_email', 'orders_ai', 'customers_ai')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(present, 4);
+    assert!(store
+        .search("1002", 10)
+        .unwrap()
+        .iter()
+        .any(|h| h.id == "gid://shopify/Order/12"));
+}
