@@ -19,7 +19,7 @@ use shopdesk_e2e::webdriver::Session;
 const ESCAPE: &str = "\u{E00C}";
 use shopdesk_test_support::dbus::PrivateBus;
 
-const ORDERS: &str = "5000";
+const ORDERS: &str = "40000";
 
 /// Records every text the header's sync status shows, in order, from now on.
 const RECORD_HEADER: &str = r#"
@@ -74,7 +74,7 @@ fn the_demo_window_shows_its_first_copy_then_last_synced() {
         )
         .await?;
         let texts = recorded(client).await?;
-        let total = "5,000";
+        let total = "40,000";
         let importing = texts.iter().position(|t| {
             t.starts_with("Importing orders ")
                 && t.contains(&format!(" / {total} · "))
