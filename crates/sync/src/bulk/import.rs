@@ -72,12 +72,16 @@ pub(crate) async fn import_file(
         BulkExport::Customers => SyncResource::Customers,
     };
     let (sender, mut receiver) = mpsc::channel(CHANNEL_BATCHES);
+    // Written batches go back to the reader to be freed: its thread allocated them, frees
+    // there are cheapest, and it has time to spare while the writer works.
+    let (written_batches, to_free) = std::sync::mpsc::channel::<Batch>();
     let parser = tokio::spawn(parse_file(
         download,
         export,
         state.shop_id.clone(),
         options.batch_records.max(1) as u64,
         sender,
+        to_free,
     ));
     // Dropping the import (an error, or the caller's future dropped) stops the reader too.
     let _stop_parser = AbortOnDrop(parser.abort_handle());
@@ -96,7 +100,7 @@ pub(crate) async fn import_file(
             break;
         };
         waiting += wait_started.elapsed();
-        let batch = message?;
+        let mut batch = message?;
         let write_started = Instant::now();
         state.lines_done = batch.end.line;
         state.bytes_done = batch.end.byte;
@@ -108,20 +112,25 @@ pub(crate) async fn import_file(
         match export {
             BulkExport::Orders => {
                 written.extend(batch.orders.iter().filter_map(|o| legacy_id(&o.id)));
-                let (placed, staged): (Vec<_>, Vec<_>) =
-                    batch.line_items.into_iter().partition(|item| {
+                let (placed, staged): (Vec<_>, Vec<_>) = std::mem::take(&mut batch.line_items)
+                    .into_iter()
+                    .partition(|item| {
                         legacy_id(&item.order_id).is_some_and(|id| written.contains(&id))
                     });
                 store.write_bulk_orders(&batch.orders, &placed, &staged, state)?;
                 placed_line_items += placed.len() as u64;
+                batch.line_items = placed;
+                batch.line_items.extend(staged);
             }
             BulkExport::Customers => store.write_bulk_customers(&batch.customers, state)?,
         }
         writing += write_started.elapsed();
-        for error in batch.rejected {
+        for error in std::mem::take(&mut batch.rejected) {
             tracing::warn!(%error, "bulk record skipped");
             rejected.push(error.into());
         }
+        // Once the reader has ended, the batch comes back and is freed here.
+        let _ = written_batches.send(batch);
         batches += 1;
         let done = state.records_done - records_before;
         let (records_per_second, eta) = rate_and_eta(
@@ -181,6 +190,7 @@ async fn parse_file(
     shop_id: String,
     batch_records: u64,
     sender: mpsc::Sender<Result<Batch, BulkError>>,
+    to_free: std::sync::mpsc::Receiver<Batch>,
 ) -> u32 {
     let mut batch = Batch {
         end: download.position(),
@@ -202,6 +212,7 @@ async fn parse_file(
                 add_line(&mut batch, export, &shop_id, line, end.line);
             }
             if batch.records() >= batch_records || batch.lines >= MAX_BATCH_LINES {
+                to_free.try_iter().for_each(drop);
                 let full = std::mem::replace(
                     &mut batch,
                     Batch {
