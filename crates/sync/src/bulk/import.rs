@@ -1,8 +1,9 @@
 //! Importing one export file: a task downloads and parses lines into batches while this one
 //! writes them, each batch in one transaction with the file position it reaches.
 //!
-//! Memory stays bounded: at most [`CHANNEL_BATCHES`] parsed batches wait between the two, and
-//! line items are never held until their order shows up. Shopify does not promise that a child
+//! Memory stays bounded: at most [`CHANNEL_BATCHES`] parsed batches wait between the two
+//! (and as many written ones wait to be freed by the reader, which frees them whenever it
+//! closes a batch), and line items are never held until their order shows up. Shopify does not promise that a child
 //! line follows, or even comes after, its parent: a line item whose order this run already
 //! wrote goes into place at once, any other is staged in SQLite and moved into place when the
 //! import finishes (see `shopdesk_store::Store::write_bulk_orders`). The only thing that grows
