@@ -234,18 +234,15 @@ impl Store {
         self.conn()
             .pragma_update(None, "wal_autocheckpoint", 16_000)?;
         if self.checkpointer.is_none() {
-            if let Some(path) = self.path() {
-                self.checkpointer = Some(Checkpointer::start(&path)?);
-            }
+            self.checkpointer = self.path().and_then(|path| Checkpointer::start(&path));
         }
         Ok(())
     }
 
     /// Back to the defaults after an import, with a checkpoint that empties the WAL.
     pub fn end_bulk_import_tuning(&mut self) -> Result<()> {
-        if let Some(checkpointer) = self.checkpointer.take() {
-            checkpointer.stop()?;
-        }
+        // Stopped (and waited for) before the checkpoint below empties the log.
+        self.checkpointer.take();
         self.conn().pragma_update(None, "cache_size", -2_000)?;
         self.conn()
             .pragma_update(None, "wal_autocheckpoint", 1_000)?;

@@ -6,18 +6,20 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 use shopdesk_store::{SearchKind, Store};
 
-/// The migrations before the integer keys, as an older Shopdesk applied them.
-const BEFORE: &[&str] = &[
-    include_str!("../migrations/20261129_1100_initial.sql"),
-    include_str!("../migrations/20261129_1300_mailbox.sql"),
-    include_str!("../migrations/20261129_1400_outbox.sql"),
-    include_str!("../migrations/20261129_1500_bulk_import.sql"),
-    include_str!("../migrations/20261129_1600_order_actions.sql"),
-    include_str!("../migrations/20261129_1700_accounts.sql"),
-    include_str!("../migrations/20261129_1800_mail_extras.sql"),
-    include_str!("../migrations/20261129_1900_sync_extras.sql"),
-    include_str!("../migrations/20261129_2000_ticket_order_origin.sql"),
-];
+/// The migration files before the integer keys, in order: the schema an older Shopdesk left.
+fn migrations_before_integer_keys() -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".sql") && name.as_str() < "20261207_1700_integer_keys.sql")
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|name| std::fs::read_to_string(dir.join(name)).unwrap())
+        .collect()
+}
 
 /// Rows as the TEXT-keyed schema held them: two orders (one with children) and a customer.
 const OLD_ROWS: &str = "
@@ -57,10 +59,11 @@ INSERT INTO ticket_orders (ticket_id, order_id, made_from_ticket) VALUES
 fn old_store(dir: &Path) -> PathBuf {
     let path = dir.join("old.sqlite");
     let conn = Connection::open(&path).unwrap();
-    for sql in BEFORE {
+    let before = migrations_before_integer_keys();
+    for sql in &before {
         conn.execute_batch(sql).unwrap();
     }
-    conn.pragma_update(None, "user_version", BEFORE.len() as i64)
+    conn.pragma_update(None, "user_version", before.len() as i64)
         .unwrap();
     conn.execute_batch(OLD_ROWS).unwrap();
     path

@@ -118,15 +118,13 @@ impl Store {
         before_commit: impl FnOnce() -> Result<()>,
     ) -> Result<bool> {
         let tx = self.conn_mut().transaction()?;
-        let items: Vec<(String, String)> = tx
+        let mut items: Vec<(String, String)> = tx
             .prepare("SELECT name, sql FROM deferred_schema ORDER BY type, name")?
-            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
-            .filter(|item| {
-                item.as_ref().map_or(true, |(name, _)| {
-                    only.is_none_or(|only| only.contains(&name.as_str()))
-                })
-            })
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<std::result::Result<_, _>>()?;
+        if let Some(only) = only {
+            items.retain(|(name, _)| only.contains(&name.as_str()));
+        }
         if items.is_empty() {
             return Ok(false);
         }

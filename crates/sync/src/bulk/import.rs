@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 use shopdesk_shopify::bulk::lines::{parse_customers_line, parse_orders_line, OrderExportLine};
 use shopdesk_shopify::bulk::{BulkDownload, DownloadPosition};
 use shopdesk_shopify::{BulkError, BulkExport, MappingError};
-use shopdesk_store::{BulkImportState, CustomerRecord, OrderRecord, StagedLineItem, Store};
+use shopdesk_store::{
+    id_number, BulkImportState, CustomerRecord, IdKind, OrderRecord, StagedLineItem, Store,
+};
 use tokio::sync::mpsc;
 
 use super::report::{rate_and_eta, BulkImportProgress, InitialSyncProgress};
@@ -92,7 +94,7 @@ pub(crate) async fn import_file(
     let mut batches = 0u64;
     // Orders written by this run (numeric ids: 8 bytes each). Their later line items can go
     // straight into place: the order line will not come again and delete them.
-    let mut written: HashSet<u64> = HashSet::new();
+    let mut written: HashSet<i64> = HashSet::new();
     let mut placed_line_items = 0u64;
     let (mut writing, mut waiting) = (Duration::ZERO, Duration::ZERO);
     loop {
@@ -112,11 +114,17 @@ pub(crate) async fn import_file(
             .max(batch.max_updated_at.clone());
         match export {
             BulkExport::Orders => {
-                written.extend(batch.orders.iter().filter_map(|o| legacy_id(&o.id)));
+                written.extend(
+                    batch
+                        .orders
+                        .iter()
+                        .filter_map(|o| id_number(IdKind::Order, &o.id).ok()),
+                );
                 let (placed, staged): (Vec<_>, Vec<_>) = std::mem::take(&mut batch.line_items)
                     .into_iter()
                     .partition(|item| {
-                        legacy_id(&item.order_id).is_some_and(|id| written.contains(&id))
+                        id_number(IdKind::Order, &item.order_id)
+                            .is_ok_and(|id| written.contains(&id))
                     });
                 store.write_bulk_orders(&batch.orders, &placed, &staged, state)?;
                 placed_line_items += placed.len() as u64;
@@ -169,11 +177,6 @@ pub(crate) async fn import_file(
         writing,
         waiting,
     })
-}
-
-/// `gid://shopify/Order/123` → 123.
-fn legacy_id(gid: &str) -> Option<u64> {
-    gid.rsplit_once('/')?.1.parse().ok()
 }
 
 struct AbortOnDrop(tokio::task::AbortHandle);
