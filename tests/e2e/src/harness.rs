@@ -128,16 +128,20 @@ where
         format!("could not start tauri-driver ({e}); scripts/setup-debian.sh installs it")
     })?;
 
+    // tauri-driver listens before the WebKitWebDriver it starts does, and it drops a request it
+    // cannot forward (the connection closes with no answer): wait for both.
     let deadline = Instant::now() + STEP_TIMEOUT;
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        driver.check_running()?;
-        if Instant::now() >= deadline {
-            return Err(format!("tauri-driver did not listen on {port}"));
+    for (listener, port) in [("tauri-driver", port), ("WebKitWebDriver", native_port)] {
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            driver.check_running()?;
+            if Instant::now() >= deadline {
+                return Err(format!("{listener} did not listen on {port}"));
+            }
+            tokio::time::sleep(POLL).await;
         }
-        tokio::time::sleep(POLL).await;
     }
     let capabilities = json!({
         "browserName": "wry",
