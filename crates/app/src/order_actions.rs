@@ -372,8 +372,8 @@ fn from_local(
         locations: Vec::new(),
         shipping_address: order
             .shipping_address
-            .clone()
-            .and_then(|v| serde_json::from_value::<MailingAddress>(v).ok())
+            .as_ref()
+            .map(MailingAddress::from)
             .as_ref()
             .map(address_input),
         note: order.note.clone(),

@@ -296,12 +296,7 @@ impl OrderView {
             fulfillments: o.fulfillments.iter().map(fulfillment_view).collect(),
             linked,
             status_page_url: o.status_page_url.clone(),
-            shipping_city: o
-                .shipping_address
-                .as_ref()
-                .and_then(|a| a.get("city"))
-                .and_then(|c| c.as_str())
-                .map(String::from),
+            shipping_city: o.shipping_address.as_ref().and_then(|a| a.city.clone()),
         }
     }
 }

@@ -17,9 +17,10 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::commerce::upsert_customer;
 use crate::gid::{number, Kind};
+use crate::order_rows::{LineItemRow, OrderRow};
 use crate::order_writer::{insert_line_item, insert_line_item_sql, OrderWriter};
 use crate::sync_state::{write_checkpoint, SyncCheckpoint};
-use crate::{CustomerRecord, LineItemRecord, OrderRecord, Result, Store};
+use crate::{CustomerRecord, LineItemRecord, Result, Store};
 
 /// The resource whose imports stage line items.
 const ORDERS: &str = "orders";
@@ -43,13 +44,25 @@ pub struct BulkImportState {
     pub finished_at: Option<String>,
 }
 
-/// A line item waiting for the end of the import.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A line item of a bulk export, written into place or staged until the end of the import.
+#[derive(Debug, Clone, PartialEq)]
 pub struct StagedLineItem {
     /// Its line number in the file (keeps the order of an order's items).
     pub seq: u64,
-    pub order_id: String,
-    pub item: LineItemRecord,
+    /// The order's number (N of `gid://shopify/Order/N`).
+    pub order_id: i64,
+    pub item: LineItemRow,
+}
+
+impl StagedLineItem {
+    /// Checks both ids; `order_id` is the order's gid.
+    pub fn new(seq: u64, order_id: &str, item: LineItemRecord) -> Result<Self> {
+        Ok(StagedLineItem {
+            seq,
+            order_id: number(Kind::Order, order_id)?,
+            item: LineItemRow::new(item)?,
+        })
+    }
 }
 
 /// What finishing an import did.
@@ -125,7 +138,7 @@ impl Store {
     /// still come.
     pub fn write_bulk_orders(
         &mut self,
-        orders: &[OrderRecord],
+        orders: &[OrderRow],
         line_items: &[StagedLineItem],
         staged: &[StagedLineItem],
         state: &BulkImportState,
@@ -143,12 +156,7 @@ impl Store {
                 "position"
             ))?;
             for placed in line_items {
-                insert_line_item(
-                    &mut place,
-                    number(Kind::Order, &placed.order_id)?,
-                    placed.seq as i64,
-                    &placed.item,
-                )?;
+                insert_line_item(&mut place, placed.order_id, placed.seq as i64, &placed.item)?;
             }
             let mut stage = tx.prepare_cached(insert_line_item_sql!(
                 "INSERT OR REPLACE",
@@ -156,12 +164,7 @@ impl Store {
                 "seq"
             ))?;
             for staged in staged {
-                insert_line_item(
-                    &mut stage,
-                    number(Kind::Order, &staged.order_id)?,
-                    staged.seq as i64,
-                    &staged.item,
-                )?;
+                insert_line_item(&mut stage, staged.order_id, staged.seq as i64, &staged.item)?;
             }
         }
         write_state(&tx, state)?;

@@ -4,6 +4,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use shopdesk_money::{Currency, Money};
 
 use crate::gid::{gid, lookup, number, Kind};
+use crate::order_rows::OrderRow;
 use crate::order_writer::OrderWriter;
 use crate::sync_state::{write_checkpoint, SyncCheckpoint};
 use crate::{
@@ -76,7 +77,7 @@ impl Store {
         {
             let mut writer = OrderWriter::new(&tx)?;
             for order in orders {
-                writer.write(order)?;
+                writer.write(&OrderRow::new(order.clone())?)?;
             }
         }
         if let Some(checkpoint) = checkpoint {

@@ -1,14 +1,15 @@
 //! Writing orders with their line items, fulfillments and refunds: the one path every sync
 //! (pages, bulk import) takes.
 //!
+//! It writes [`OrderRow`]s, made beforehand (on the reader thread, in a bulk import).
 //! Statements are prepared once per transaction, not looked up per row, and an order the
 //! store does not have yet is inserted without first deleting children it cannot have:
 //! during a first copy that is nearly every order, and it saves three index seeks an order.
 
 use rusqlite::{params, CachedStatement, Statement, Transaction};
 
-use crate::gid::{number, optional_number, Kind};
-use crate::{LineItemRecord, OrderRecord, Result, StoreError};
+use crate::order_rows::{LineItemRow, OrderRow};
+use crate::Result;
 
 /// The columns of `orders`, in the order of [`OrderWriter::write`]'s parameters.
 const ORDER_COLUMNS: &str = "id, shop_id, customer_id, name, email, created_at, processed_at,
@@ -44,10 +45,11 @@ pub(crate) fn insert_line_item(
     statement: &mut Statement<'_>,
     order_id: i64,
     position: i64,
-    item: &LineItemRecord,
+    row: &LineItemRow,
 ) -> Result<()> {
+    let item = &row.item;
     statement.execute(params![
-        number(Kind::LineItem, &item.id)?,
+        row.id,
         order_id,
         position,
         item.name,
@@ -57,7 +59,7 @@ pub(crate) fn insert_line_item(
         item.current_quantity,
         item.refundable_quantity,
         item.unfulfilled_quantity,
-        item.unit_price.amount.to_string(),
+        row.unit_price,
         item.unit_price.currency.code(),
         item.variant_id,
         item.product_id,
@@ -135,32 +137,14 @@ impl<'tx> OrderWriter<'tx> {
 
     /// Inserts the order, or replaces the stored one and its children unless the stored one
     /// is newer (a page read before a later change was written never undoes it).
-    pub(crate) fn write(&mut self, o: &OrderRecord) -> Result<()> {
-        let currency = o.total.currency;
-        for (what, money) in [
-            ("subtotal", &o.subtotal),
-            ("shipping", &o.shipping),
-            ("tax", &o.tax),
-            ("current total", &o.current_total),
-            ("refunded", &o.refunded),
-        ] {
-            if money.currency != currency {
-                return Err(StoreError::Corrupt {
-                    what: "order amounts",
-                    detail: format!(
-                        "order {}: {what} is in {} but the total is in {currency}",
-                        o.name, money.currency
-                    ),
-                });
-            }
-        }
-        let id = number(Kind::Order, &o.id)?;
-        let tags = o.tags.join(", ");
-        let address = o.shipping_address.as_ref().map(|a| a.to_string());
+    pub(crate) fn write(&mut self, row: &OrderRow) -> Result<()> {
+        let o = &row.record;
+        let [subtotal, shipping, tax, total, current_total, refunded, presentment_total] =
+            &row.amounts;
         let values = params![
-            id,
+            row.id,
             o.shop_id,
-            optional_number(Kind::Customer, o.customer_id.as_deref())?,
+            row.customer_id,
             o.name,
             o.email,
             o.created_at,
@@ -171,18 +155,18 @@ impl<'tx> OrderWriter<'tx> {
             o.closed_at,
             o.financial_status,
             o.fulfillment_status,
-            currency.code(),
+            o.total.currency.code(),
             o.presentment_currency.code(),
-            o.subtotal.amount.to_string(),
-            o.shipping.amount.to_string(),
-            o.tax.amount.to_string(),
-            o.total.amount.to_string(),
-            o.current_total.amount.to_string(),
-            o.refunded.amount.to_string(),
-            o.presentment_total.amount.to_string(),
+            subtotal,
+            shipping,
+            tax,
+            total,
+            current_total,
+            refunded,
+            presentment_total,
             o.note,
-            tags,
-            address,
+            row.tags,
+            row.shipping_address,
             o.status_page_url,
         ];
         // A new order has no children to clear: foreign keys keep children from outliving
@@ -192,22 +176,20 @@ impl<'tx> OrderWriter<'tx> {
                 return Ok(());
             }
             for delete in &mut self.delete_children {
-                delete.execute([id])?;
+                delete.execute([row.id])?;
             }
         }
-        self.write_children(id, o)
+        self.write_children(row)
     }
 
-    /// The children of `o`, whose number is `id`.
-    fn write_children(&mut self, id: i64, o: &OrderRecord) -> Result<()> {
-        for (position, item) in o.line_items.iter().enumerate() {
-            insert_line_item(&mut self.line_item, id, position as i64, item)?;
+    fn write_children(&mut self, row: &OrderRow) -> Result<()> {
+        for (position, item) in row.line_items.iter().enumerate() {
+            insert_line_item(&mut self.line_item, row.id, position as i64, item)?;
         }
-        for f in &o.fulfillments {
-            let fulfillment_id = number(Kind::Fulfillment, &f.id)?;
+        for (fulfillment_id, f) in &row.fulfillments {
             self.fulfillment.execute(params![
                 fulfillment_id,
-                id,
+                row.id,
                 f.status,
                 f.display_status,
                 f.created_at,
@@ -223,10 +205,10 @@ impl<'tx> OrderWriter<'tx> {
                 ])?;
             }
         }
-        for r in &o.refunds {
+        for (refund_id, r) in &row.refunds {
             self.refund.execute(params![
-                number(Kind::Refund, &r.id)?,
-                id,
+                refund_id,
+                row.id,
                 r.created_at,
                 r.note,
                 r.amount.amount.to_string(),

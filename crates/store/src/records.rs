@@ -59,11 +59,33 @@ pub struct OrderRecord {
     pub presentment_total: Money,
     pub note: Option<String>,
     pub tags: Vec<String>,
-    pub shipping_address: Option<serde_json::Value>,
+    pub shipping_address: Option<ShippingAddress>,
     pub status_page_url: Option<String>,
     pub line_items: Vec<LineItemRecord>,
     pub fulfillments: Vec<FulfillmentRecord>,
     pub refunds: Vec<RefundRecord>,
+}
+
+/// An order's shipping address: Shopify's `MailingAddress` as read, stored as its JSON
+/// (camelCase, the country code as `countryCodeV2`). A field missing from a stored address
+/// reads as absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ShippingAddress {
+    pub name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company: Option<String>,
+    pub address1: Option<String>,
+    pub address2: Option<String>,
+    pub city: Option<String>,
+    pub province: Option<String>,
+    pub province_code: Option<String>,
+    pub zip: Option<String>,
+    pub country: Option<String>,
+    #[serde(rename = "countryCodeV2")]
+    pub country_code: Option<String>,
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

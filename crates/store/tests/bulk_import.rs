@@ -50,6 +50,11 @@ fn order(n: u32, line_items: Vec<LineItemRecord>) -> OrderRecord {
     }
 }
 
+/// The order as a bulk import writes it.
+fn order_row(n: u32, line_items: Vec<LineItemRecord>) -> OrderRow {
+    OrderRow::new(order(n, line_items)).unwrap()
+}
+
 fn item(id: &str) -> LineItemRecord {
     LineItemRecord {
         id: format!("gid://shopify/LineItem/{id}"),
@@ -67,11 +72,7 @@ fn item(id: &str) -> LineItemRecord {
 }
 
 fn staged(seq: u64, order: u32, id: &str) -> StagedLineItem {
-    StagedLineItem {
-        seq,
-        order_id: format!("gid://shopify/Order/{order}"),
-        item: item(id),
-    }
+    StagedLineItem::new(seq, &format!("gid://shopify/Order/{order}"), item(id)).unwrap()
 }
 
 fn state(lines: u64) -> BulkImportState {
@@ -110,7 +111,7 @@ fn staged_line_items_land_under_their_orders_in_file_order() {
         .unwrap();
     store
         .write_bulk_orders(
-            &[order(1, vec![])],
+            &[order_row(1, vec![])],
             &[staged(4, 1, "703")],
             &[staged(3, 1, "701")],
             &state(4),
@@ -170,7 +171,7 @@ fn an_abandoned_import_drops_its_staged_items() {
     store.abandon_bulk_import(&shop().id, "orders").unwrap();
     store.start_bulk_import(&state(0)).unwrap();
     store
-        .write_bulk_orders(&[order(1, vec![])], &[], &[], &state(1))
+        .write_bulk_orders(&[order_row(1, vec![])], &[], &[], &state(1))
         .unwrap();
     let checkpoint = SyncCheckpoint {
         shop_id: shop().id,
@@ -205,7 +206,7 @@ fn during_an_import_another_connection_copies_the_log_into_the_file() {
         let orders: Vec<_> = (0..100)
             .map(|i| {
                 let n = batch * 100 + i + 1;
-                order(
+                order_row(
                     n,
                     vec![
                         item(&format!("{}", n * 10)),
@@ -231,4 +232,32 @@ fn during_an_import_another_connection_copies_the_log_into_the_file() {
     assert_eq!(store.orders_count().unwrap(), 2000);
     let wal = dir.path().join("bulk.sqlite-wal");
     assert_eq!(std::fs::metadata(wal).map(|m| m.len()).unwrap_or(0), 0);
+}
+
+#[test]
+fn a_row_refuses_what_the_store_cannot_store_naming_it() {
+    let mut mixed = order(5, vec![]);
+    mixed.tax = Money::parse("1", "USD").unwrap();
+    let error = OrderRow::new(mixed).unwrap_err().to_string();
+    assert!(
+        error.contains("order #5: tax is in USD but the total is in EUR"),
+        "{error}"
+    );
+
+    let mut bad_item = item("7");
+    bad_item.id = "gid://shopify/LineItem/07".into();
+    let error = OrderRow::new(order(6, vec![bad_item.clone()]))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("gid://shopify/LineItem/07"), "{error}");
+    let error = StagedLineItem::new(1, "gid://shopify/Order/6", bad_item)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("gid://shopify/LineItem/07"), "{error}");
+    let error = StagedLineItem::new(1, "gid://shopify/Draft/6", item("8"))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("gid://shopify/Draft/6"), "{error}");
+
+    assert_eq!(order_row(6, vec![item("8")]).id(), 6);
 }

@@ -71,7 +71,11 @@ fn order(n: u32, customer: u32) -> OrderRecord {
         presentment_total: Money::parse("48.61", "USD").unwrap(),
         note: Some("gift wrap".into()),
         tags: vec![],
-        shipping_address: Some(serde_json::json!({"city": "Lyon", "countryCodeV2": "FR"})),
+        shipping_address: Some(ShippingAddress {
+            city: Some("Lyon".into()),
+            country_code: Some("FR".into()),
+            ..ShippingAddress::default()
+        }),
         status_page_url: Some("https://example.test/status".into()),
         line_items: vec![
             LineItemRecord {

@@ -102,6 +102,24 @@ pub struct MailingAddress {
     pub phone: Option<String>,
 }
 
+impl From<&shopdesk_store::ShippingAddress> for MailingAddress {
+    /// An address from the local copy, as an action sends it.
+    fn from(a: &shopdesk_store::ShippingAddress) -> Self {
+        MailingAddress {
+            first_name: a.first_name.clone(),
+            last_name: a.last_name.clone(),
+            company: a.company.clone(),
+            address1: a.address1.clone(),
+            address2: a.address2.clone(),
+            city: a.city.clone(),
+            province_code: a.province_code.clone(),
+            zip: a.zip.clone(),
+            country_code: a.country_code.clone(),
+            phone: a.phone.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocationInfo {
     pub id: String,

@@ -6,6 +6,9 @@
 //! An order line is read as `orders_page::OrderFields` with an empty `lineItems` added, so the
 //! order keeps one mapping; its line items come from their own lines, in any order.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
 use serde::Deserialize;
 use shopdesk_store::{CustomerRecord, IdKind, LineItemRecord, OrderRecord};
 
@@ -47,12 +50,12 @@ pub fn parse_orders_line(shop_id: &str, line: &[u8]) -> Result<OrderExportLine, 
         with_items.extend_from_slice(without_brace);
         with_items.extend_from_slice(NO_LINE_ITEMS);
         let fields: orders_page::OrderFields =
-            serde_json::from_slice(&with_items).map_err(|e| unreadable(line, e.to_string()))?;
+            sonic_rs::from_slice(&with_items).map_err(|e| unreadable(line, e.to_string()))?;
         return order_record(shop_id, fields, Vec::new())
             .map(|order| OrderExportLine::Order(Box::new(order)));
     }
     let probe: Probe<'_> =
-        serde_json::from_slice(line).map_err(|e| unreadable(line, e.to_string()))?;
+        sonic_rs::from_slice(line).map_err(|e| unreadable(line, e.to_string()))?;
     let id = probe.id.as_deref().unwrap_or("(no id)");
     let parent = probe.parent_id.as_deref().unwrap_or_default();
     if !id.starts_with("gid://shopify/LineItem/") {
@@ -61,7 +64,7 @@ pub fn parse_orders_line(shop_id: &str, line: &[u8]) -> Result<OrderExportLine, 
             "the orders export holds no such child records",
         ));
     }
-    let fields: orders_page::LineItemFields = serde_json::from_slice(line).map_err(|e| {
+    let fields: orders_page::LineItemFields = sonic_rs::from_slice(line).map_err(|e| {
         MappingError::new(format!("line item {id}"), format!("unexpected JSON ({e})"))
     })?;
     let item = line_item_record(fields)
@@ -78,16 +81,19 @@ pub fn parse_orders_line(shop_id: &str, line: &[u8]) -> Result<OrderExportLine, 
 /// A customers export line is exactly `CustomerFields`.
 pub fn parse_customers_line(shop_id: &str, line: &[u8]) -> Result<CustomerRecord, MappingError> {
     let fields: customers_page::CustomerFields =
-        serde_json::from_slice(line).map_err(|e| unreadable(line, e.to_string()))?;
+        sonic_rs::from_slice(line).map_err(|e| unreadable(line, e.to_string()))?;
     customer_record(shop_id, &fields)
 }
 
 /// Whether the line has a `__parentId` key. The quoted name followed by a colon cannot occur
-/// inside a JSON string (its quotes would be escaped). Searched from the end, where Shopify
-/// puts it, so that parent lines (the long ones) cost one scan and no parse.
+/// inside a JSON string (its quotes would be escaped), so parent lines (the long ones) cost
+/// one scan and no parse. The scan goes forward, with a finder built once: memchr's forward
+/// search is vectorised, its backward one is not (profiled: the backward search was ~5 % of a
+/// bulk import's reader thread).
 fn has_parent(line: &[u8]) -> bool {
-    const KEY: &[u8] = b"\"__parentId\":";
-    memchr::memmem::rfind(line, KEY).is_some()
+    static KEY: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new(b"\"__parentId\":"));
+    KEY.find(line).is_some()
 }
 
 fn unreadable(line: &[u8], error: String) -> MappingError {

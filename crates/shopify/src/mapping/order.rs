@@ -1,11 +1,13 @@
 use shopdesk_money::Money;
 use shopdesk_store::{
-    FulfillmentRecord, IdKind, LineItemRecord, OrderRecord, RefundRecord, TrackingRecord,
+    FulfillmentRecord, IdKind, LineItemRecord, OrderRecord, RefundRecord, ShippingAddress,
+    TrackingRecord,
 };
 
 use super::{check_id, currency, enum_text, MappingError};
 use crate::queries::orders_page::{
     LineItemFields, MoneyFields, OrderFields, OrderFieldsFulfillments, OrderFieldsRefunds,
+    OrderFieldsShippingAddress,
 };
 
 fn money(value: &MoneyFields) -> Result<Money, String> {
@@ -67,12 +69,7 @@ pub fn order_record(
         .map(|r| refund_record(r, &o.updated_at))
         .collect::<Result<Vec<_>, _>>()
         .map_err(fail)?;
-    let shipping_address = o
-        .shipping_address
-        .as_ref()
-        .map(serde_json::to_value)
-        .transpose()
-        .map_err(|e| fail(format!("shipping address: {e}")))?;
+    let shipping_address = o.shipping_address.take().map(shipping_address);
 
     let fulfillments = o
         .fulfillments
@@ -135,6 +132,24 @@ pub(crate) fn line_item_record(item: LineItemFields) -> Result<LineItemRecord, S
         variant_id: item.variant.map(|v| v.id),
         product_id: item.product.map(|p| p.id),
     })
+}
+
+fn shipping_address(a: OrderFieldsShippingAddress) -> ShippingAddress {
+    ShippingAddress {
+        name: a.name,
+        first_name: a.first_name,
+        last_name: a.last_name,
+        company: a.company,
+        address1: a.address1,
+        address2: a.address2,
+        city: a.city,
+        province: a.province,
+        province_code: a.province_code,
+        zip: a.zip,
+        country: a.country,
+        country_code: a.country_code_v2.as_ref().map(enum_text),
+        phone: a.phone,
+    }
 }
 
 fn fulfillment_record(f: &OrderFieldsFulfillments) -> Result<FulfillmentRecord, String> {

@@ -14,10 +14,8 @@ use std::time::{Duration, Instant};
 
 use shopdesk_shopify::bulk::lines::{parse_customers_line, parse_orders_line, OrderExportLine};
 use shopdesk_shopify::bulk::{BulkDownload, DownloadPosition};
-use shopdesk_shopify::{BulkError, BulkExport, MappingError};
-use shopdesk_store::{
-    id_number, BulkImportState, CustomerRecord, IdKind, OrderRecord, StagedLineItem, Store,
-};
+use shopdesk_shopify::{BulkError, BulkExport};
+use shopdesk_store::{BulkImportState, CustomerRecord, OrderRow, StagedLineItem, Store};
 use tokio::sync::mpsc;
 
 use super::report::{rate_and_eta, BulkImportProgress, InitialSyncProgress};
@@ -32,10 +30,11 @@ const MAX_BATCH_LINES: u64 = 50_000;
 /// Lines parsed into records, up to a file position.
 #[derive(Default)]
 struct Batch {
-    orders: Vec<OrderRecord>,
+    /// Made into rows here, on the reader, so that the writer only binds them.
+    orders: Vec<OrderRow>,
     line_items: Vec<StagedLineItem>,
     customers: Vec<CustomerRecord>,
-    rejected: Vec<MappingError>,
+    rejected: Vec<RejectedRecord>,
     /// After the batch's last line.
     end: DownloadPosition,
     lines: u64,
@@ -114,18 +113,10 @@ pub(crate) async fn import_file(
             .max(batch.max_updated_at.clone());
         match export {
             BulkExport::Orders => {
-                written.extend(
-                    batch
-                        .orders
-                        .iter()
-                        .filter_map(|o| id_number(IdKind::Order, &o.id).ok()),
-                );
+                written.extend(batch.orders.iter().map(OrderRow::id));
                 let (placed, staged): (Vec<_>, Vec<_>) = std::mem::take(&mut batch.line_items)
                     .into_iter()
-                    .partition(|item| {
-                        id_number(IdKind::Order, &item.order_id)
-                            .is_ok_and(|id| written.contains(&id))
-                    });
+                    .partition(|item| written.contains(&item.order_id));
                 store.write_bulk_orders(&batch.orders, &placed, &staged, state)?;
                 placed_line_items += placed.len() as u64;
                 batch.line_items = placed;
@@ -134,9 +125,9 @@ pub(crate) async fn import_file(
             BulkExport::Customers => store.write_bulk_customers(&batch.customers, state)?,
         }
         writing += write_started.elapsed();
-        for error in std::mem::take(&mut batch.rejected) {
-            tracing::warn!(%error, "bulk record skipped");
-            rejected.push(error.into());
+        for record in std::mem::take(&mut batch.rejected) {
+            tracing::warn!(record = %record.record, reason = %record.reason, "bulk record skipped");
+            rejected.push(record);
         }
         // Once the reader has ended, the batch comes back and is freed here.
         let _ = written_batches.send(batch);
@@ -241,23 +232,32 @@ fn add_line(batch: &mut Batch, export: BulkExport, shop_id: &str, line: &[u8], s
         BulkExport::Orders => match parse_orders_line(shop_id, line) {
             Ok(OrderExportLine::Order(order)) => {
                 see_updated_at(&mut batch.max_updated_at, &order.updated_at);
-                batch.orders.push(*order);
+                // The mapping checked what this checks: a failure is the store's guard.
+                match OrderRow::new(*order) {
+                    Ok(row) => batch.orders.push(row),
+                    Err(error) => batch.rejected.push(RejectedRecord {
+                        record: format!("the order on line {seq} of the export"),
+                        reason: error.to_string(),
+                    }),
+                }
             }
             Ok(OrderExportLine::LineItem { order_id, item }) => {
-                batch.line_items.push(StagedLineItem {
-                    seq,
-                    order_id,
-                    item: *item,
-                })
+                match StagedLineItem::new(seq, &order_id, *item) {
+                    Ok(staged) => batch.line_items.push(staged),
+                    Err(error) => batch.rejected.push(RejectedRecord {
+                        record: format!("the line item on line {seq} of the export"),
+                        reason: error.to_string(),
+                    }),
+                }
             }
-            Err(error) => batch.rejected.push(error),
+            Err(error) => batch.rejected.push(error.into()),
         },
         BulkExport::Customers => match parse_customers_line(shop_id, line) {
             Ok(customer) => {
                 see_updated_at(&mut batch.max_updated_at, &customer.updated_at);
                 batch.customers.push(customer);
             }
-            Err(error) => batch.rejected.push(error),
+            Err(error) => batch.rejected.push(error.into()),
         },
     }
 }

@@ -4,8 +4,8 @@ use shopdesk_money::Money;
 use shopdesk_shopify_sim::model::{Customer, FulfillmentState, Order, SchemaEnum, ShopState};
 use shopdesk_shopify_sim::{format_time, gid, Simulator};
 use shopdesk_store::{
-    CustomerRecord, FulfillmentRecord, LineItemRecord, OrderRecord, RefundRecord, ShopRecord,
-    Store, TrackingRecord,
+    CustomerRecord, FulfillmentRecord, LineItemRecord, OrderRecord, RefundRecord, ShippingAddress,
+    ShopRecord, Store, TrackingRecord,
 };
 
 pub fn shop(state: &ShopState) -> ShopRecord {
@@ -96,13 +96,20 @@ pub fn order(state: &ShopState, o: &Order) -> OrderRecord {
         })
         .collect();
     refunds.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
-    let address = o.shipping_address.as_ref().map(|a| {
-        serde_json::json!({
-            "name": a.name(), "firstName": a.first_name, "lastName": a.last_name,
-            "company": a.company, "address1": a.address1, "address2": a.address2,
-            "city": a.city, "province": a.province, "provinceCode": a.province_code,
-            "zip": a.zip, "country": a.country, "countryCodeV2": a.country_code, "phone": a.phone,
-        })
+    let address = o.shipping_address.as_ref().map(|a| ShippingAddress {
+        name: Some(a.name()),
+        first_name: Some(a.first_name.clone()),
+        last_name: Some(a.last_name.clone()),
+        company: a.company.clone(),
+        address1: Some(a.address1.clone()),
+        address2: a.address2.clone(),
+        city: Some(a.city.clone()),
+        province: a.province.clone(),
+        province_code: a.province_code.clone(),
+        zip: Some(a.zip.clone()),
+        country: Some(a.country.clone()),
+        country_code: Some(a.country_code.clone()),
+        phone: a.phone.clone(),
     });
     OrderRecord {
         id: gid("Order", o.legacy_id),
