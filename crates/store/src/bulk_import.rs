@@ -18,7 +18,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use crate::commerce::upsert_customer;
 use crate::gid::{number, Kind};
 use crate::order_rows::{LineItemRow, OrderRow};
-use crate::order_writer::{insert_line_item, insert_line_item_sql, OrderWriter};
+use crate::order_writer::{bind_line_item, insert_line_items_sql, OrderWriter};
 use crate::sync_state::{write_checkpoint, SyncCheckpoint};
 use crate::{CustomerRecord, LineItemRecord, Result, Store};
 
@@ -150,22 +150,8 @@ impl Store {
                 writer.write(order)?;
             }
             // REPLACE only guards against an item id an earlier sync stored under another order.
-            let mut place = tx.prepare_cached(insert_line_item_sql!(
-                "INSERT OR REPLACE",
-                "line_items",
-                "position"
-            ))?;
-            for placed in line_items {
-                insert_line_item(&mut place, placed.order_id, placed.seq as i64, &placed.item)?;
-            }
-            let mut stage = tx.prepare_cached(insert_line_item_sql!(
-                "INSERT OR REPLACE",
-                "bulk_import_line_items",
-                "seq"
-            ))?;
-            for staged in staged {
-                insert_line_item(&mut stage, staged.order_id, staged.seq as i64, &staged.item)?;
-            }
+            insert_line_items(&tx, "line_items", "position", line_items)?;
+            insert_line_items(&tx, "bulk_import_line_items", "seq", staged)?;
         }
         write_state(&tx, state)?;
         tx.commit()?;
@@ -253,6 +239,34 @@ impl Store {
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
+}
+
+/// Line items per INSERT: one statement for many rows saves SQLite's per-statement work.
+const LINE_ITEMS_PER_INSERT: usize = 64;
+
+/// Inserts (or replaces) `items` into `table`, ordered by `position_column` (their file
+/// line), [`LINE_ITEMS_PER_INSERT`] rows a statement.
+fn insert_line_items(
+    tx: &Transaction<'_>,
+    table: &str,
+    position_column: &str,
+    items: &[StagedLineItem],
+) -> Result<()> {
+    for chunk in items.chunks(LINE_ITEMS_PER_INSERT) {
+        let sql = insert_line_items_sql("INSERT OR REPLACE", table, position_column, chunk.len());
+        let mut statement = tx.prepare_cached(&sql)?;
+        for (row, staged) in chunk.iter().enumerate() {
+            bind_line_item(
+                &mut statement,
+                row,
+                staged.order_id,
+                staged.seq as i64,
+                &staged.item,
+            )?;
+        }
+        statement.raw_execute()?;
+    }
+    Ok(())
 }
 
 fn write_state(tx: &Transaction<'_>, s: &BulkImportState) -> Result<()> {

@@ -6,7 +6,7 @@
 //! store does not have yet is inserted without first deleting children it cannot have:
 //! during a first copy that is nearly every order, and it saves three index seeks an order.
 
-use rusqlite::{params, CachedStatement, Statement, Transaction};
+use rusqlite::{params, CachedStatement, Statement, ToSql, Transaction};
 
 use crate::order_rows::{LineItemRow, OrderRow};
 use crate::Result;
@@ -20,50 +20,58 @@ const ORDER_COLUMNS: &str = "id, shop_id, customer_id, name, email, created_at, 
 const ORDER_VALUES: &str = "?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
     ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26";
 
-/// The SQL that inserts a line item into `$table` (`line_items`, or the bulk import's staging
-/// table), whose ordering column is `$position`. Its parameters are always those of
-/// [`insert_line_item`].
-macro_rules! insert_line_item_sql {
-    ($verb:literal, $table:literal, $position:literal) => {
-        concat!(
-            $verb,
-            " INTO ",
-            $table,
-            " (id, order_id, ",
-            $position,
-            ", name, sku, variant_title, quantity, current_quantity, refundable_quantity,
-             unfulfilled_quantity, unit_price_amount, currency_code, variant_id, product_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-        )
-    };
-}
-pub(crate) use insert_line_item_sql;
+/// Parameters of one line item row in [`insert_line_items_sql`].
+const LINE_ITEM_PARAMETERS: usize = 14;
 
-/// Writes one line item of order number `order_id` with a statement made from
-/// [`insert_line_item_sql`].
-pub(crate) fn insert_line_item(
+/// `$verb INTO $table (...) VALUES (...), ...` for `rows` line items; `table` is `line_items`
+/// or the bulk import's staging table, whose ordering column is `position_column`. Row `i`'s
+/// parameters are bound by [`bind_line_item`] with `row` `i`.
+pub(crate) fn insert_line_items_sql(
+    verb: &str,
+    table: &str,
+    position_column: &str,
+    rows: usize,
+) -> String {
+    let row = format!("({})", vec!["?"; LINE_ITEM_PARAMETERS].join(", "));
+    format!(
+        "{verb} INTO {table} (id, order_id, {position_column}, name, sku, variant_title,
+             quantity, current_quantity, refundable_quantity, unfulfilled_quantity,
+             unit_price_amount, currency_code, variant_id, product_id)
+         VALUES {}",
+        vec![row; rows].join(", ")
+    )
+}
+
+/// Binds the parameters of row number `row` (from 0) of an [`insert_line_items_sql`]
+/// statement: item `item` of order number `order_id`.
+pub(crate) fn bind_line_item(
     statement: &mut Statement<'_>,
+    row: usize,
     order_id: i64,
     position: i64,
-    row: &LineItemRow,
+    item: &LineItemRow,
 ) -> Result<()> {
-    let item = &row.item;
-    statement.execute(params![
-        row.id,
-        order_id,
-        position,
-        item.name,
-        item.sku,
-        item.variant_title,
-        item.quantity,
-        item.current_quantity,
-        item.refundable_quantity,
-        item.unfulfilled_quantity,
-        row.unit_price,
-        item.unit_price.currency.code(),
-        item.variant_id,
-        item.product_id,
-    ])?;
+    let first = row * LINE_ITEM_PARAMETERS + 1;
+    let record = &item.item;
+    let values: [&dyn ToSql; LINE_ITEM_PARAMETERS] = [
+        &item.id,
+        &order_id,
+        &position,
+        &record.name,
+        &record.sku,
+        &record.variant_title,
+        &record.quantity,
+        &record.current_quantity,
+        &record.refundable_quantity,
+        &record.unfulfilled_quantity,
+        &item.unit_price,
+        &record.unit_price.currency.code(),
+        &record.variant_id,
+        &record.product_id,
+    ];
+    for (offset, value) in values.into_iter().enumerate() {
+        statement.raw_bind_parameter(first + offset, value)?;
+    }
     Ok(())
 }
 
@@ -114,10 +122,11 @@ impl<'tx> OrderWriter<'tx> {
                 tx.prepare_cached("DELETE FROM fulfillments WHERE order_id = ?1")?,
                 tx.prepare_cached("DELETE FROM refunds WHERE order_id = ?1")?,
             ],
-            line_item: tx.prepare_cached(insert_line_item_sql!(
+            line_item: tx.prepare_cached(&insert_line_items_sql(
                 "INSERT",
                 "line_items",
-                "position"
+                "position",
+                1,
             ))?,
             fulfillment: tx.prepare_cached(
                 "INSERT INTO fulfillments (id, order_id, status, display_status, created_at,
@@ -184,7 +193,8 @@ impl<'tx> OrderWriter<'tx> {
 
     fn write_children(&mut self, row: &OrderRow) -> Result<()> {
         for (position, item) in row.line_items.iter().enumerate() {
-            insert_line_item(&mut self.line_item, row.id, position as i64, item)?;
+            bind_line_item(&mut self.line_item, 0, row.id, position as i64, item)?;
+            self.line_item.raw_execute()?;
         }
         for (fulfillment_id, f) in &row.fulfillments {
             self.fulfillment.execute(params![
