@@ -261,3 +261,26 @@ fn a_row_refuses_what_the_store_cannot_store_naming_it() {
 
     assert_eq!(order_row(6, vec![item("8")]).id(), 6);
 }
+
+#[test]
+fn the_same_order_twice_in_one_page_keeps_the_newer_copy_and_only_its_children() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("twice.sqlite")).unwrap();
+    store.upsert_shop(&shop()).unwrap();
+    let mut older = order(3, vec![item("31"), item("32")]);
+    older.updated_at = "2026-11-02T10:00:00Z".into();
+    let mut newer = order(3, vec![item("33")]);
+    newer.updated_at = "2026-11-03T10:00:00Z".into();
+    newer.note = Some("newer".into());
+
+    for page in [
+        vec![older.clone(), newer.clone()],
+        vec![newer.clone(), older.clone()],
+    ] {
+        store.upsert_orders_page(&page, None).unwrap();
+        let stored = store.order("gid://shopify/Order/3").unwrap().unwrap();
+        assert_eq!(stored.note.as_deref(), Some("newer"));
+        let ids: Vec<_> = stored.line_items.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["gid://shopify/LineItem/33"]);
+    }
+}
