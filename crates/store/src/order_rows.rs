@@ -1,6 +1,7 @@
 //! Orders and line items as the values their tables store, checked: ids as numbers, the
-//! order's and line items' amounts and the shipping address as text. Making them needs no connection, so a bulk import makes
-//! them on its reader thread and its writer, the import's critical path, only binds them.
+//! order's and line items' amounts and the shipping address as text. Making them needs no
+//! connection, so a bulk import makes them on its reader thread and its writer, the import's
+//! critical path, only binds them.
 
 use crate::gid::{number, optional_number, Kind};
 use crate::{FulfillmentRecord, LineItemRecord, OrderRecord, RefundRecord, Result, StoreError};
@@ -101,6 +102,7 @@ pub struct LineItemRow {
 }
 
 impl LineItemRow {
+    /// Checks the item's id.
     pub fn new(item: LineItemRecord) -> Result<Self> {
         Ok(LineItemRow {
             id: number(Kind::LineItem, &item.id)?,
