@@ -250,3 +250,59 @@ async fn refusals_and_failures_are_typed() {
     assert_eq!(unknown, None);
     sim.shutdown().await;
 }
+
+/// Lines of a real export, broken the ways a download or Shopify could break them: each is
+/// refused with an error that names it, never read as something else.
+#[tokio::test]
+async fn broken_export_lines_are_refused_by_name() {
+    let sim = Simulator::start(SimConfig::demo()).await.unwrap();
+    let shopify = client(&sim);
+    let started = shopify.start_bulk_export(BulkExport::Orders).await.unwrap();
+    let done = shopify
+        .wait_for_bulk_operation(&started.id, &fast(), |_| {})
+        .await
+        .unwrap();
+    let mut download = shopify
+        .bulk_download(&done.url.unwrap(), DownloadPosition::default())
+        .unwrap();
+    let (mut order_line, mut item_line) = (None, None);
+    while let Some(chunk) = download.next_chunk().await.unwrap() {
+        for (line, _) in chunk.lines() {
+            let slot = match parse_orders_line("gid://shopify/Shop/1", line).unwrap() {
+                OrderExportLine::Order(_) => &mut order_line,
+                OrderExportLine::LineItem { .. } => &mut item_line,
+            };
+            slot.get_or_insert_with(|| line.to_vec());
+        }
+    }
+    let (order_line, item_line) = (order_line.unwrap(), item_line.unwrap());
+    sim.shutdown().await;
+
+    let refused = |line: &[u8]| {
+        parse_orders_line("gid://shopify/Shop/1", line)
+            .unwrap_err()
+            .to_string()
+    };
+    let truncated = refused(&order_line[..order_line.len() / 2]);
+    assert!(truncated.contains("the bulk line starting"), "{truncated}");
+
+    let name_at = memchr::memmem::find(&order_line, b"\"name\":\"").unwrap() + 8;
+    let mut not_utf8 = order_line.clone();
+    not_utf8.insert(name_at, 0xff);
+    let error = refused(&not_utf8);
+    assert!(error.contains("the bulk line starting"), "{error}");
+
+    let text = String::from_utf8(item_line).unwrap();
+    let parent_at = text.rfind("gid://shopify/Order/").unwrap();
+    let wrong_parent = format!(
+        "{}gid://shopify/Draft/{}",
+        &text[..parent_at],
+        &text[parent_at + 20..]
+    );
+    let error = refused(wrong_parent.as_bytes());
+    assert!(
+        error.contains("line item gid://shopify/LineItem/"),
+        "{error}"
+    );
+    assert!(error.contains("gid://shopify/Draft/"), "{error}");
+}
