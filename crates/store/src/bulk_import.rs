@@ -10,8 +10,10 @@
 
 mod checkpointer;
 mod deferred;
+mod search_beside;
 
 pub(crate) use checkpointer::Checkpointer;
+pub use deferred::IndexesRestored;
 
 use rusqlite::{params, OptionalExtension, Transaction};
 

@@ -4,6 +4,7 @@
 use rusqlite::Transaction;
 
 use crate::gid::{lookup, Kind};
+use crate::order_writer::count_orders_write;
 use crate::sync_state::{write_checkpoint, SyncCheckpoint};
 use crate::{Result, Store};
 
@@ -51,6 +52,9 @@ fn delete_ids(tx: &Transaction<'_>, kind: Kind, ids: &[String]) -> Result<usize>
         Kind::Customer => "DELETE FROM customers WHERE id = ?1",
         _ => "DELETE FROM orders WHERE id = ?1",
     })?;
+    if kind == Kind::Order {
+        count_orders_write(tx)?;
+    }
     let mut deleted = 0;
     // An id no record can have is one not stored.
     for id in ids.iter().filter_map(|id| lookup(kind, id)) {

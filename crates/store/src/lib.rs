@@ -34,7 +34,7 @@ use rusqlite::Connection;
 
 pub use accounts::{MailAccountSettings, ShopAccount};
 pub use agent_settings::AgentSettings;
-pub use bulk_import::{BulkImportFinish, BulkImportState, StagedLineItem};
+pub use bulk_import::{BulkImportFinish, BulkImportState, IndexesRestored, StagedLineItem};
 pub use error::StoreError;
 /// Which Shopify ids the store can key records by: callers check theirs before writing.
 pub use gid::{number as id_number, Kind as IdKind};
@@ -74,23 +74,27 @@ impl Store {
     }
 
     fn init(mut conn: Connection) -> Result<Store> {
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // Room for every statement the store prepares (the default 16 makes the busiest
-        // paths, an order and its children, re-prepare each other's statements).
-        conn.set_prepared_statement_cache_capacity(64);
-        // Several connections write (the app, the background syncs): a deferred transaction
-        // that reads first and then writes fails at once with SQLITE_BUSY when another
-        // connection committed in between, whatever the busy timeout. An immediate one takes
-        // the write lock up front, so it waits its turn instead.
-        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+        configure(&mut conn)?;
         migrations::apply(&mut conn)?;
         Ok(Store {
             conn,
             checkpointer: None,
         })
+    }
+
+    /// Replaces the connection with a new one to the same file: nothing cached by the old one
+    /// (FTS5 keeps its index's structure per connection) outlives it.
+    pub(crate) fn reopen(&mut self) -> Result<()> {
+        let Some(path) = self.path() else {
+            return Ok(());
+        };
+        let mut conn = Connection::open(&path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        configure(&mut conn)?;
+        self.conn = conn;
+        Ok(())
     }
 
     /// The schema version the migrations brought the file to.
@@ -118,4 +122,21 @@ impl Store {
     pub(crate) fn conn_mut(&mut self) -> &mut Connection {
         &mut self.conn
     }
+}
+
+/// The settings every connection to the store gets.
+fn configure(conn: &mut Connection) -> Result<()> {
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Room for every statement the store prepares (the default 16 makes the busiest
+    // paths, an order and its children, re-prepare each other's statements).
+    conn.set_prepared_statement_cache_capacity(64);
+    // Several connections write (the app, the background syncs): a deferred transaction
+    // that reads first and then writes fails at once with SQLITE_BUSY when another
+    // connection committed in between, whatever the busy timeout. An immediate one takes
+    // the write lock up front, so it waits its turn instead.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+    Ok(())
 }

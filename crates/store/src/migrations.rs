@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/20261129_1900_sync_extras.sql"),
     include_str!("../migrations/20261129_2000_ticket_order_origin.sql"),
     include_str!("../migrations/20261207_1700_integer_keys.sql"),
+    include_str!("../migrations/20261207_2200_orders_version.sql"),
 ];
 
 pub(crate) fn apply(conn: &mut Connection) -> Result<(), rusqlite_migration::Error> {

@@ -88,6 +88,7 @@ pub(crate) struct OrderWriter<'tx> {
 
 impl<'tx> OrderWriter<'tx> {
     pub(crate) fn new(tx: &'tx Transaction<'_>) -> Result<Self> {
+        count_orders_write(tx)?;
         Ok(OrderWriter {
             insert_new: tx.prepare_cached(&format!(
                 "INSERT INTO orders ({ORDER_COLUMNS}) VALUES ({ORDER_VALUES})
@@ -227,4 +228,12 @@ impl<'tx> OrderWriter<'tx> {
         }
         Ok(())
     }
+}
+
+/// Adds one to `orders_version`: every transaction that writes orders calls it once (see
+/// `bulk_import/search_beside.rs` for the reader).
+pub(crate) fn count_orders_write(tx: &Transaction<'_>) -> Result<()> {
+    tx.prepare_cached("UPDATE orders_version SET version = version + 1")?
+        .execute([])?;
+    Ok(())
 }

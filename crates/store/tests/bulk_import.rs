@@ -284,3 +284,82 @@ fn the_same_order_twice_in_one_page_keeps_the_newer_copy_and_only_its_children()
         assert_eq!(ids, ["gid://shopify/LineItem/33"]);
     }
 }
+
+/// Every hit's order name for `query`.
+fn order_hits(store: &Store, query: &str) -> Vec<String> {
+    let mut names: Vec<String> = store
+        .search(query, 1000)
+        .unwrap()
+        .into_iter()
+        .filter(|hit| hit.kind == SearchKind::Order)
+        .map(|hit| hit.title)
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn the_orders_search_index_built_aside_is_copied_in_and_stays_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bulk.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    store.upsert_shop(&shop()).unwrap();
+    // An order from an earlier sync, indexed by the triggers; searching it makes this
+    // connection read the index (FTS5 keeps what it read per connection).
+    let mut earlier = order(1, vec![]);
+    earlier.note = Some("blue teapot".into());
+    store.upsert_orders_page(&[earlier], None).unwrap();
+    assert_eq!(order_hits(&store, "teapot"), ["#1"]);
+
+    store.defer_indexes_for_bulk_import().unwrap();
+    store.start_bulk_import(&state(0)).unwrap();
+    let imported: Vec<OrderRow> = (2..=300)
+        .map(|n| {
+            let mut o = order(n, vec![]);
+            o.note = Some(format!(
+                "teapot {}",
+                if n % 2 == 0 { "green" } else { "red" }
+            ));
+            o.email = Some(format!("buyer{n}@example.com"));
+            OrderRow::new(o).unwrap()
+        })
+        .collect();
+    store
+        .write_bulk_orders(&imported, &[], &[], &state(299))
+        .unwrap();
+
+    let restored = store.restore_deferred_indexes().unwrap();
+
+    assert!(restored.restored);
+    assert!(restored.orders_search_built_aside, "{restored:?}");
+    let mut files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.retain(|name| !name.starts_with("bulk.sqlite-wal") && !name.ends_with("-shm"));
+    assert_eq!(files, ["bulk.sqlite"], "the scratch file is removed");
+    // The index matches the table it indexes, row for row (FTS5's own check).
+    let check = rusqlite::Connection::open(&path).unwrap();
+    check
+        .execute(
+            "INSERT INTO orders_fts(orders_fts, rank) VALUES ('integrity-check', 1)",
+            [],
+        )
+        .unwrap();
+    assert_eq!(order_hits(&store, "teapot").len(), 300);
+    assert_eq!(order_hits(&store, "green").len(), 150);
+    assert_eq!(order_hits(&store, "buyer77"), ["#77"]);
+
+    // Later writes through this same store land in the copied index, next to what it has.
+    let mut later = order(301, vec![]);
+    later.note = Some("teapot lid".into());
+    store.upsert_orders_page(&[later], None).unwrap();
+    assert_eq!(order_hits(&store, "lid"), ["#301"]);
+    assert_eq!(order_hits(&store, "teapot").len(), 301);
+    check
+        .execute(
+            "INSERT INTO orders_fts(orders_fts, rank) VALUES ('integrity-check', 1)",
+            [],
+        )
+        .unwrap();
+}

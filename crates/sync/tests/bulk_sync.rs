@@ -66,6 +66,16 @@ async fn the_bulk_export_stores_exactly_what_the_paginated_sync_stores() {
     assert!(report.rejected.is_empty(), "{:?}", report.rejected);
     assert_bulk(&report.customers.method);
     assert_bulk(&report.orders.method);
+    // The orders' search index, built beside the indexes and copied in, finds every order.
+    assert!(
+        report.indexes.orders_search_built_aside,
+        "{:?}",
+        report.indexes
+    );
+    for order in bulk.orders().unwrap() {
+        let hits = bulk.search(&order.name, 50).unwrap();
+        assert!(hits.iter().any(|hit| hit.id == order.id), "{}", order.name);
+    }
     let state = sim.state();
     let (orders, items) = {
         let state = state.read().unwrap();
@@ -291,7 +301,16 @@ async fn a_failed_export_is_replaced_by_pages_for_that_resource_only() {
 #[tokio::test]
 async fn a_run_stopped_during_the_index_rebuild_is_finished_by_the_next_one() {
     let sim = start(SimConfig::sized(12, 30, 90)).await;
-    let (_dir, mut store) = temp_store();
+    let (dir, mut store) = temp_store();
+    let files = || {
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.ends_with("-wal") && !name.ends_with("-shm"))
+            .collect();
+        names.sort();
+        names
+    };
     let some_customer = |store: &shopdesk_store::Store| {
         let customer = store.customers().unwrap().into_iter().next().unwrap();
         let hits = store.search(&customer.display_name, 50).unwrap();
@@ -317,6 +336,7 @@ async fn a_run_stopped_during_the_index_rebuild_is_finished_by_the_next_one() {
     assert!(matches!(stopped, SyncError::Stopped { .. }), "{stopped:?}");
     assert_eq!(store.orders_count().unwrap(), 90);
     assert!(store.search_index_rebuilding().unwrap());
+    assert_eq!(files(), ["shopdesk.sqlite"], "no scratch file left");
     assert!(
         !some_order(&store),
         "orders not searchable before the rebuild"
@@ -331,6 +351,9 @@ async fn a_run_stopped_during_the_index_rebuild_is_finished_by_the_next_one() {
 
     assert_eq!(report.customers.method, SyncMethod::AlreadyDone);
     assert_eq!(report.orders.method, SyncMethod::AlreadyDone);
+    assert!(report.indexes.restored);
+    assert!(report.indexes.orders_search_built_aside);
+    assert_eq!(files(), ["shopdesk.sqlite"]);
     assert_eq!(
         sim.bulk().operations().len(),
         exports_before,

@@ -1,6 +1,8 @@
 //! Indexes and full-text triggers set aside while an initial bulk import writes, and put back
-//! in one transaction at its end (see `migrations/20261129_1900_sync_extras.sql`); the
-//! customers' share in a transaction of its own as soon as the customers are in.
+//! at its end (see `migrations/20261129_1900_sync_extras.sql`): the indexes, then the triggers
+//! with the full-text indexes rebuilt, the orders' one built meanwhile on another thread
+//! (`search_beside.rs`); the customers' share in a transaction of its own as soon as the
+//! customers are in.
 //!
 //! Only what the import does not read is set aside: the lookup indexes on customers and orders
 //! and the triggers that feed `orders_fts`/`customers_fts`. Primary keys and the `order_id`
@@ -9,6 +11,7 @@
 
 use rusqlite::OptionalExtension;
 
+use super::search_beside::{self, BuiltBeside};
 use crate::{Result, Store};
 
 /// Set aside for the import, by name.
@@ -23,6 +26,14 @@ const DEFERRED: &[&str] = &[
     "customers_ai",
     "customers_ad",
     "customers_au",
+];
+
+/// The indexes among [`DEFERRED`].
+const INDEXES: [&str; 4] = [
+    "customers_email",
+    "orders_customer",
+    "orders_name",
+    "orders_updated",
 ];
 
 /// The customers' share of [`DEFERRED`]: put back as soon as the customers are in, while the
@@ -87,19 +98,44 @@ impl Store {
     }
 
     /// Recreates what [`Store::defer_indexes_for_bulk_import`] set aside and rebuilds the
-    /// full-text indexes from their tables, in one transaction. Returns `false` when nothing
-    /// was set aside.
-    pub fn restore_deferred_indexes(&mut self) -> Result<bool> {
+    /// full-text indexes from their tables. Done in one transaction, or in two when the store
+    /// is a file: the indexes first, while another thread indexes the orders' text (see
+    /// `search_beside.rs`), then the triggers with that index copied in.
+    pub fn restore_deferred_indexes(&mut self) -> Result<IndexesRestored> {
         self.restore_deferred_indexes_with(|| Ok(()))
     }
 
-    /// As [`Store::restore_deferred_indexes`]; `before_commit` runs with everything rebuilt but
-    /// not yet committed, and an error from it rolls all of it back (tests: a crash there).
+    /// As [`Store::restore_deferred_indexes`]; `before_commit` runs before the (last)
+    /// transaction commits, and an error from it rolls that transaction back (tests: a crash
+    /// there).
     pub fn restore_deferred_indexes_with(
         &mut self,
         before_commit: impl FnOnce() -> Result<()>,
-    ) -> Result<bool> {
-        self.restore_set_aside(None, before_commit)
+    ) -> Result<IndexesRestored> {
+        let Some(mut aside) = self.start_search_beside()? else {
+            return self.restore_in_transaction(None, None, before_commit);
+        };
+        // A crash after this transaction leaves the rest set aside, for the next run.
+        let indexes = self.restore_in_transaction(Some(&INDEXES), None, || Ok(()))?;
+        let Some(built) = aside.finish() else {
+            let rest = self.restore_in_transaction(None, None, before_commit)?;
+            return Ok(rest.and(indexes));
+        };
+        search_beside::attach(self.conn(), &built)?;
+        let rest = self.restore_in_transaction(None, Some(&built), before_commit);
+        let detached = search_beside::detach(self.conn());
+        let copied = rest
+            .as_ref()
+            .is_ok_and(|rest| rest.orders_search_built_aside);
+        if copied || detached.is_err() {
+            // This connection may have read the orders' index before it was copied in, and
+            // FTS5 rereads it only after another connection's commit; a new connection also
+            // lets go of the scratch file.
+            self.reopen()?;
+        }
+        // Removes the scratch file, now that no connection has it open.
+        drop(aside);
+        Ok(rest?.and(indexes))
     }
 
     /// Puts back only what was set aside for customers (their lookup index, their full-text
@@ -107,16 +143,20 @@ impl Store {
     /// it once the customers are in, so that their search works, and this work is done, while
     /// the orders export still runs. Returns `false` when none of it was set aside.
     pub fn restore_deferred_customer_indexes(&mut self) -> Result<bool> {
-        self.restore_set_aside(Some(CUSTOMERS), || Ok(()))
+        Ok(self
+            .restore_in_transaction(Some(CUSTOMERS), None, || Ok(()))?
+            .restored)
     }
 
     /// Recreates the set-aside items named in `only` (all when `None`) and rebuilds the
-    /// full-text indexes their triggers feed.
-    fn restore_set_aside(
+    /// full-text indexes their triggers feed, in one transaction; the orders' one is copied
+    /// from `built` instead when that index is usable.
+    fn restore_in_transaction(
         &mut self,
         only: Option<&[&str]>,
+        built: Option<&BuiltBeside>,
         before_commit: impl FnOnce() -> Result<()>,
-    ) -> Result<bool> {
+    ) -> Result<IndexesRestored> {
         let tx = self.conn_mut().transaction()?;
         let mut items: Vec<(String, String)> = tx
             .prepare("SELECT name, sql FROM deferred_schema ORDER BY type, name")?
@@ -125,9 +165,10 @@ impl Store {
         if let Some(only) = only {
             items.retain(|(name, _)| only.contains(&name.as_str()));
         }
-        if items.is_empty() {
-            return Ok(false);
-        }
+        let mut done = IndexesRestored {
+            restored: !items.is_empty(),
+            orders_search_built_aside: false,
+        };
         let mut rebuilt: Vec<&str> = Vec::new();
         for (name, sql) in &items {
             tx.execute_batch(sql)?;
@@ -137,11 +178,39 @@ impl Store {
             }
         }
         for fts in rebuilt {
+            if fts == "orders_fts" {
+                if let Some(built) = built {
+                    done.orders_search_built_aside = search_beside::copy_index(&tx, built)?;
+                }
+                if done.orders_search_built_aside {
+                    continue;
+                }
+            }
             tx.execute_batch(&format!("INSERT INTO {fts}({fts}) VALUES ('rebuild')"))?;
         }
         before_commit()?;
         tx.commit()?;
-        Ok(true)
+        Ok(done)
+    }
+}
+
+/// What putting back the indexes set aside for a bulk import did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IndexesRestored {
+    /// Something was set aside, and is back.
+    pub restored: bool,
+    /// The orders' full-text index was built on another thread while the indexes were
+    /// recreated, and copied in, instead of rebuilt after them.
+    pub orders_search_built_aside: bool,
+}
+
+impl IndexesRestored {
+    /// Both steps of one restore.
+    fn and(self, earlier: IndexesRestored) -> IndexesRestored {
+        IndexesRestored {
+            restored: self.restored || earlier.restored,
+            orders_search_built_aside: self.orders_search_built_aside,
+        }
     }
 }
 
@@ -184,10 +253,10 @@ mod tests {
         assert_eq!(schema(&store), during, "rolled back");
         assert!(store.search_index_rebuilding().unwrap());
 
-        assert!(store.restore_deferred_indexes().unwrap());
+        assert!(store.restore_deferred_indexes().unwrap().restored);
         assert_eq!(schema(&store), before);
         assert!(!store.search_index_rebuilding().unwrap());
-        assert!(!store.restore_deferred_indexes().unwrap());
+        assert!(!store.restore_deferred_indexes().unwrap().restored);
     }
 
     #[test]
@@ -209,7 +278,7 @@ mod tests {
         );
         assert!(!store.restore_deferred_customer_indexes().unwrap());
 
-        assert!(store.restore_deferred_indexes().unwrap());
+        assert!(store.restore_deferred_indexes().unwrap().restored);
         assert_eq!(schema(&store), before);
     }
 }

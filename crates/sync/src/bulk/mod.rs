@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use shopdesk_shopify::bulk::{BulkExport, DownloadPosition, PollPolicy};
 use shopdesk_shopify::{BulkError, ShopifyClient};
-use shopdesk_store::{BulkImportState, Store, SyncCheckpoint};
+use shopdesk_store::{BulkImportState, IndexesRestored, Store, SyncCheckpoint};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -85,7 +85,7 @@ pub async fn initial_sync_bulk_with(
         None if store.search_index_rebuilding()? => {
             // The previous run wrote everything and stopped during the index rebuild.
             progress(InitialSyncProgress::RebuildingIndexes);
-            rebuild_indexes(store, options)?;
+            let indexes = rebuild_indexes(store, options)?;
             store.end_bulk_import_tuning()?;
             let done = || ResourceReport {
                 method: SyncMethod::AlreadyDone,
@@ -101,6 +101,7 @@ pub async fn initial_sync_bulk_with(
                 customers: done(),
                 orders: done(),
                 rejected: Vec::new(),
+                indexes,
             });
         }
         None => Run {
@@ -143,9 +144,10 @@ pub async fn initial_sync_bulk_with(
             &mut progress,
         )
         .await?;
+    let mut indexes = IndexesRestored::default();
     if store.search_index_rebuilding()? {
         progress(InitialSyncProgress::RebuildingIndexes);
-        rebuild_indexes(store, options)?;
+        indexes = rebuild_indexes(store, options)?;
     }
     store.end_bulk_import_tuning()?;
     Ok(InitialSyncReport {
@@ -154,6 +156,7 @@ pub async fn initial_sync_bulk_with(
         customers: customers_report,
         orders: orders_report,
         rejected,
+        indexes,
     })
 }
 
@@ -483,7 +486,10 @@ impl ResourceSync<'_> {
 }
 
 /// Puts back the indexes an import set aside (nothing to do if none were).
-fn rebuild_indexes(store: &mut Store, options: &BulkSyncOptions) -> Result<(), SyncError> {
+fn rebuild_indexes(
+    store: &mut Store,
+    options: &BulkSyncOptions,
+) -> Result<IndexesRestored, SyncError> {
     let rebuilt = store.restore_deferred_indexes_with(|| {
         if options.fail_index_rebuild {
             return Err(shopdesk_store::StoreError::NotFound(
@@ -493,7 +499,7 @@ fn rebuild_indexes(store: &mut Store, options: &BulkSyncOptions) -> Result<(), S
         Ok(())
     });
     match rebuilt {
-        Ok(_) => Ok(()),
+        Ok(restored) => Ok(restored),
         Err(_) if options.fail_index_rebuild => Err(SyncError::Stopped { batches: 0 }),
         Err(error) => Err(error.into()),
     }

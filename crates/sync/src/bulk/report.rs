@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use shopdesk_store::ShopRecord;
+use shopdesk_store::{IndexesRestored, ShopRecord};
 
 use crate::{PassReport, RejectedRecord, SyncProgress, SyncResource};
 
@@ -91,6 +91,9 @@ pub struct InitialSyncReport {
     pub customers: ResourceReport,
     pub orders: ResourceReport,
     pub rejected: Vec<RejectedRecord>,
+    /// What putting back the indexes set aside for the imports did (nothing was set aside
+    /// when no import ran).
+    pub indexes: IndexesRestored,
 }
 
 /// Records per second and the time left, from what this run has done so far.
