@@ -24,7 +24,7 @@ use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store};
 
 /// The orders' full-text index being built on its own thread.
 pub(crate) struct SearchBeside {
@@ -47,8 +47,8 @@ pub(crate) struct BuiltBeside {
 
 impl Store {
     /// Starts indexing the stored orders on another thread, when the store is a file whose
-    /// orders' full-text triggers are set aside (a bulk import's end). `None` otherwise, or
-    /// when the thread cannot start (logged: the index is then rebuilt as before).
+    /// orders' full-text triggers are set aside (a bulk import's end); `None` otherwise, or
+    /// when the thread cannot start.
     pub(crate) fn start_search_beside(&self) -> Result<Option<SearchBeside>> {
         let Some(path) = self.path() else {
             return Ok(None);
@@ -69,9 +69,7 @@ impl Store {
         let (true, Some(table)) = (set_aside, table) else {
             return Ok(None);
         };
-        Ok(SearchBeside::start(&path, table)
-            .inspect_err(|error| tracing::warn!(%error, "the orders' search index is rebuilt"))
-            .ok())
+        Ok(SearchBeside::start(&path, table))
     }
 }
 
@@ -83,23 +81,31 @@ impl SearchBeside {
         PathBuf::from(name)
     }
 
-    /// Starts the thread; a scratch file left by an earlier run is replaced.
-    fn start(store: &Path, table: String) -> Result<SearchBeside> {
+    /// Starts the thread; a scratch file left by an earlier run is replaced. `None` (logged)
+    /// when it cannot start: the index is then rebuilt as before.
+    fn start(store: &Path, table: String) -> Option<SearchBeside> {
         let path = Self::scratch_path(store);
         remove_scratch(&path);
-        let conn = Connection::open(&path)?;
         let store = store.to_path_buf();
-        let thread = std::thread::Builder::new()
-            .name("store-orders-search".into())
-            .spawn(move || build(&conn, &store, &table))
-            .map_err(|e| StoreError::Corrupt {
-                what: "orders search thread",
-                detail: e.to_string(),
-            })?;
-        Ok(SearchBeside {
-            thread: Some(thread),
-            path,
-        })
+        let started = Connection::open(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|conn| {
+                std::thread::Builder::new()
+                    .name("store-orders-search".into())
+                    .spawn(move || build(&conn, &store, &table))
+                    .map_err(|e| e.to_string())
+            });
+        match started {
+            Ok(thread) => Some(SearchBeside {
+                thread: Some(thread),
+                path,
+            }),
+            Err(error) => {
+                tracing::warn!(%error, "the orders' search index is rebuilt on the writer");
+                remove_scratch(&path);
+                None
+            }
+        }
     }
 
     /// Waits for the thread: the index it built, or `None` when it failed (logged).
@@ -140,9 +146,10 @@ fn remove_scratch(path: &Path) {
 }
 
 /// The thread: `table` (the store's `CREATE VIRTUAL TABLE orders_fts`) made in the scratch
-/// database, and filled from one read snapshot of the store's `orders`. The file is thrown
+/// database, and filled from one read snapshot of the store's `orders`, the columns it names. The file is thrown
 /// away on any failure, so it needs no journal.
 fn build(conn: &Connection, store: &Path, table: &str) -> rusqlite::Result<Snapshot> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(Some("main"), "journal_mode", "OFF")?;
     conn.pragma_update(Some("main"), "synchronous", "OFF")?;
     conn.execute(
@@ -150,11 +157,18 @@ fn build(conn: &Connection, store: &Path, table: &str) -> rusqlite::Result<Snaps
         [store.to_string_lossy().as_ref()],
     )?;
     conn.execute_batch("BEGIN")?;
-    // The index's content table, by name; it stays empty (only the index is copied).
-    conn.execute_batch(
-        "CREATE TABLE main.orders (id INTEGER PRIMARY KEY, name, email, note, tags)",
-    )?;
     conn.execute_batch(table)?;
+    // The indexed columns, as the store's definition names them (they are `orders` columns).
+    let columns = conn
+        .prepare("SELECT name FROM pragma_table_info('orders_fts')")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .map(|name| name.map(|name| format!("\"{}\"", name.replace('"', "\"\""))))
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .join(", ");
+    // The index's content table, by name; it stays empty (only the index is copied).
+    conn.execute_batch(&format!(
+        "CREATE TABLE main.orders (id INTEGER PRIMARY KEY, {columns})"
+    ))?;
     // The first read of the store fixes the snapshot both statements see.
     let version = conn.query_row(
         &format!("SELECT version FROM {STORE}.orders_version"),
@@ -163,8 +177,8 @@ fn build(conn: &Connection, store: &Path, table: &str) -> rusqlite::Result<Snaps
     )?;
     let indexed = conn.execute(
         &format!(
-            "INSERT INTO main.orders_fts (rowid, name, email, note, tags)
-             SELECT id, name, email, note, tags FROM {STORE}.orders"
+            "INSERT INTO main.orders_fts (rowid, {columns})
+             SELECT id, {columns} FROM {STORE}.orders"
         ),
         [],
     )?;
