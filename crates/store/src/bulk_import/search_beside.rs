@@ -146,8 +146,8 @@ fn remove_scratch(path: &Path) {
 }
 
 /// The thread: `table` (the store's `CREATE VIRTUAL TABLE orders_fts`) made in the scratch
-/// database, and filled from one read snapshot of the store's `orders`, the columns it names. The file is thrown
-/// away on any failure, so it needs no journal.
+/// database and filled with the columns it indexes, from one read snapshot of the store's
+/// `orders`. The file is thrown away on any failure, so it needs no journal.
 fn build(conn: &Connection, store: &Path, table: &str) -> rusqlite::Result<Snapshot> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(Some("main"), "journal_mode", "OFF")?;
