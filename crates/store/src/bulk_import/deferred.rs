@@ -28,14 +28,6 @@ const DEFERRED: &[&str] = &[
     "customers_au",
 ];
 
-/// The indexes among [`DEFERRED`].
-const INDEXES: [&str; 4] = [
-    "customers_email",
-    "orders_customer",
-    "orders_name",
-    "orders_updated",
-];
-
 /// The customers' share of [`DEFERRED`]: put back as soon as the customers are in, while the
 /// orders (whose export takes longer) are still coming.
 const CUSTOMERS: &[&str] = &[
@@ -44,6 +36,26 @@ const CUSTOMERS: &[&str] = &[
     "customers_ad",
     "customers_au",
 ];
+
+/// Which of the set-aside items one transaction puts back.
+#[derive(Clone, Copy)]
+enum Scope {
+    All,
+    /// The indexes only (the triggers wait for the orders' index built aside).
+    Indexes,
+    /// The customers' share ([`CUSTOMERS`]).
+    Customers,
+}
+
+impl Scope {
+    fn takes(self, name: &str, kind: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Indexes => kind == "index",
+            Scope::Customers => CUSTOMERS.contains(&name),
+        }
+    }
+}
 
 /// The full-text index a set-aside trigger feeds: rebuilt from its table when the trigger is
 /// put back.
@@ -112,17 +124,21 @@ impl Store {
         &mut self,
         before_commit: impl FnOnce() -> Result<()>,
     ) -> Result<IndexesRestored> {
-        let Some(mut aside) = self.start_search_beside()? else {
-            return self.restore_in_transaction(None, None, before_commit);
+        let aside = match self.set_aside_feeds("orders_fts")? {
+            true => self.start_search_beside(),
+            false => None,
+        };
+        let Some(mut aside) = aside else {
+            return self.restore_in_transaction(Scope::All, None, before_commit);
         };
         // A crash after this transaction leaves the rest set aside, for the next run.
-        let indexes = self.restore_in_transaction(Some(&INDEXES), None, || Ok(()))?;
+        let indexes = self.restore_in_transaction(Scope::Indexes, None, || Ok(()))?;
         let Some(built) = aside.finish() else {
-            let rest = self.restore_in_transaction(None, None, before_commit)?;
+            let rest = self.restore_in_transaction(Scope::All, None, before_commit)?;
             return Ok(rest.and(indexes));
         };
         search_beside::attach(self.conn(), &built)?;
-        let rest = self.restore_in_transaction(None, Some(&built), before_commit);
+        let rest = self.restore_in_transaction(Scope::All, Some(&built), before_commit);
         let detached = search_beside::detach(self.conn());
         let copied = rest
             .as_ref()
@@ -144,33 +160,41 @@ impl Store {
     /// the orders export still runs. Returns `false` when none of it was set aside.
     pub fn restore_deferred_customer_indexes(&mut self) -> Result<bool> {
         Ok(self
-            .restore_in_transaction(Some(CUSTOMERS), None, || Ok(()))?
+            .restore_in_transaction(Scope::Customers, None, || Ok(()))?
             .restored)
     }
 
-    /// Recreates the set-aside items named in `only` (all when `None`) and rebuilds the
-    /// full-text indexes their triggers feed, in one transaction; the orders' one is copied
-    /// from `built` instead when that index is usable.
+    /// A set-aside trigger feeds the full-text index `fts`: it is to be rebuilt.
+    pub(super) fn set_aside_feeds(&self, fts: &str) -> Result<bool> {
+        let names = self
+            .conn()
+            .prepare("SELECT name FROM deferred_schema")?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(names.iter().any(|name| fed_by(name) == Some(fts)))
+    }
+
+    /// Recreates the set-aside items `scope` takes and rebuilds the full-text indexes their
+    /// triggers feed, in one transaction; the orders' one is copied from `built` instead when
+    /// that index is usable.
     fn restore_in_transaction(
         &mut self,
-        only: Option<&[&str]>,
+        scope: Scope,
         built: Option<&BuiltBeside>,
         before_commit: impl FnOnce() -> Result<()>,
     ) -> Result<IndexesRestored> {
         let tx = self.conn_mut().transaction()?;
-        let mut items: Vec<(String, String)> = tx
-            .prepare("SELECT name, sql FROM deferred_schema ORDER BY type, name")?
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        let mut items: Vec<(String, String, String)> = tx
+            .prepare("SELECT name, type, sql FROM deferred_schema ORDER BY type, name")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<std::result::Result<_, _>>()?;
-        if let Some(only) = only {
-            items.retain(|(name, _)| only.contains(&name.as_str()));
-        }
+        items.retain(|(name, kind, _)| scope.takes(name, kind));
         let mut done = IndexesRestored {
             restored: !items.is_empty(),
             orders_search_built_aside: false,
         };
         let mut rebuilt: Vec<&str> = Vec::new();
-        for (name, sql) in &items {
+        for (name, _, sql) in &items {
             tx.execute_batch(sql)?;
             tx.execute("DELETE FROM deferred_schema WHERE name = ?1", [name])?;
             if let Some(fts) = fed_by(name).filter(|fts| !rebuilt.contains(fts)) {

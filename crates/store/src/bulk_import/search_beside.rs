@@ -22,7 +22,7 @@
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, Transaction};
 
 use crate::{Result, Store};
 
@@ -46,30 +46,21 @@ pub(crate) struct BuiltBeside {
 }
 
 impl Store {
-    /// Starts indexing the stored orders on another thread, when the store is a file whose
-    /// orders' full-text triggers are set aside (a bulk import's end); `None` otherwise, or
-    /// when the thread cannot start.
-    pub(crate) fn start_search_beside(&self) -> Result<Option<SearchBeside>> {
-        let Some(path) = self.path() else {
-            return Ok(None);
-        };
-        let set_aside: bool = self.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM deferred_schema WHERE name = 'orders_ai')",
-            [],
-            |r| r.get(0),
-        )?;
-        let table: Option<String> = self
+    /// Starts indexing the stored orders on another thread (the caller checked that the
+    /// orders' full-text triggers are set aside); `None` for an in-memory store, or when the
+    /// thread cannot start.
+    pub(crate) fn start_search_beside(&self) -> Option<SearchBeside> {
+        let path = self.path()?;
+        let table = self
             .conn()
             .query_row(
                 "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'orders_fts'",
                 [],
                 |r| r.get(0),
             )
-            .optional()?;
-        let (true, Some(table)) = (set_aside, table) else {
-            return Ok(None);
-        };
-        Ok(SearchBeside::start(&path, table))
+            .inspect_err(|error| tracing::warn!(%error, "the orders' search index definition"))
+            .ok()?;
+        SearchBeside::start(&path, table)
     }
 }
 
@@ -297,7 +288,7 @@ mod tests {
         let mut store = store_mid_import(&path, 40);
         // What a crash in the middle of an earlier build leaves: replaced.
         std::fs::write(SearchBeside::scratch_path(&path), b"half a database").unwrap();
-        let mut aside = store.start_search_beside().unwrap().expect("a file store");
+        let mut aside = store.start_search_beside().expect("a file store");
         let built = aside.finish().expect("built");
         assert_eq!(built.snapshot.indexed, 40);
         assert!(usable(&mut store, &built));
@@ -326,12 +317,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("store.sqlite");
         let mut store = store_mid_import(&path, 3);
+        assert!(store.set_aside_feeds("orders_fts").unwrap());
         store.restore_deferred_indexes().unwrap();
-        assert!(store.start_search_beside().unwrap().is_none());
+        assert!(!store.set_aside_feeds("orders_fts").unwrap());
+        let again = store.restore_deferred_indexes().unwrap();
+        assert!(!again.restored && !again.orders_search_built_aside);
         assert!(Store::open_in_memory()
             .unwrap()
             .start_search_beside()
-            .unwrap()
             .is_none());
     }
 }
